@@ -1,0 +1,57 @@
+import type { ProviderId } from './job.js';
+
+export const UPSTREAM_ERROR_CODES = [
+  'UNAVAILABLE',
+  'TIMEOUT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'BAD_RESPONSE',
+  'REJECTED',
+] as const;
+export type UpstreamErrorCode = (typeof UPSTREAM_ERROR_CODES)[number];
+
+/**
+ * Every failure of a backend call. The message is built from the request line and the backend's own
+ * error text, never from request headers, so a credential cannot leak through it.
+ */
+export class UpstreamError extends Error {
+  override readonly name = 'UpstreamError';
+  readonly code: UpstreamErrorCode;
+  readonly provider: ProviderId;
+  readonly status: number | null;
+  /**
+   * True when a non-idempotent request may have been applied although no answer arrived
+   * (deadline passed or the connection dropped after the request was sent).
+   */
+  readonly outcomeUnknown: boolean;
+
+  constructor(init: {
+    code: UpstreamErrorCode;
+    provider: ProviderId;
+    message: string;
+    status?: number | null;
+    outcomeUnknown?: boolean;
+    cause?: unknown;
+  }) {
+    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.code = init.code;
+    this.provider = init.provider;
+    this.status = init.status ?? null;
+    this.outcomeUnknown = init.outcomeUnknown ?? false;
+  }
+}
+
+export function isUpstreamError(value: unknown): value is UpstreamError {
+  return value instanceof UpstreamError;
+}
+
+/** Maps an HTTP error status to the code a client can act on. */
+export function codeForStatus(status: number): UpstreamErrorCode {
+  if (status === 401) return 'UNAUTHENTICATED';
+  if (status === 403) return 'FORBIDDEN';
+  if (status === 404) return 'NOT_FOUND';
+  if (status === 408 || status === 504) return 'TIMEOUT';
+  if (status === 429 || status >= 500) return 'UNAVAILABLE';
+  return 'REJECTED';
+}

@@ -1,0 +1,300 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Pool } from 'undici';
+import type { z } from 'zod';
+import { codeForStatus, UpstreamError } from './errors.js';
+import type { ProviderId } from './job.js';
+import { describeZodError } from './zod.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface OutgoingRequest {
+  method: HttpMethod;
+  /** Path relative to the client's base URL, starting with `/`, without the query. */
+  path: string;
+  /** Encoded query string without `?` (see `encodeQuery`); empty for none. */
+  query?: string;
+  /** The exact bytes to send. */
+  body?: string;
+  contentType?: string;
+}
+
+/** What the auth hook sees: the request as it will go on the wire, with the full path. */
+export interface SignableRequest extends OutgoingRequest {
+  fullPath: string;
+  query: string;
+  body: string | undefined;
+}
+
+export interface HttpClientOptions {
+  provider: ProviderId;
+  baseUrl: string;
+  /** Deadline for one call, retries included (`UPSTREAM_TIMEOUT_MS`). */
+  timeoutMs: number;
+  /** Headers that authenticate one attempt; called again for every retry so signatures stay fresh. */
+  authenticate?: (request: SignableRequest) => Promise<Record<string, string>> | Record<string, string>;
+  /** Called on 401; when it resolves true (new credentials obtained) the request is sent once more. */
+  onUnauthorized?: () => Promise<boolean>;
+  /** Pulls the backend's own message out of an error body (already JSON-parsed). */
+  errorMessage?: (body: unknown) => string | undefined;
+  /** Extra retries for idempotent requests. */
+  retries?: number;
+  retryBaseDelayMs?: number;
+  retryMaxDelayMs?: number;
+  connections?: number;
+  maxResponseBytes?: number;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+const DEFAULTS = {
+  retries: 3,
+  retryBaseDelayMs: 100,
+  retryMaxDelayMs: 5_000,
+  connections: 32,
+  maxResponseBytes: 32 * 1024 * 1024,
+};
+
+/** Statuses worth another attempt of an idempotent request. */
+function isRetryableStatus(status: number): boolean {
+  return status === 429 || status >= 500;
+}
+
+/** `Retry-After` as seconds or an HTTP date; null when absent or unreadable. */
+export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | null {
+  const raw = Array.isArray(value) ? value[0] : value;
+  if (raw === undefined || raw.trim() === '') return null;
+  if (/^\d+(\.\d+)?$/.test(raw.trim())) return Math.round(Number(raw) * 1000);
+  const at = Date.parse(raw);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
+function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret.length >= 6) out = out.split(secret).join('[redacted]');
+  }
+  return out;
+}
+
+const CONNECT_REFUSED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+function errorCodeOf(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && code !== 'UND_ERR_SOCKET') return code;
+    current = current.cause;
+  }
+  return undefined;
+}
+
+/**
+ * One backend origin: a pooled undici connection set, a deadline per call, retries with jittered
+ * backoff for idempotent requests only, and typed errors that never carry a credential.
+ */
+export class HttpClient {
+  readonly provider: ProviderId;
+  private readonly pool: Pool;
+  private readonly basePath: string;
+  private readonly options: HttpClientOptions & typeof DEFAULTS;
+
+  constructor(options: HttpClientOptions) {
+    this.options = { ...DEFAULTS, ...options };
+    this.provider = options.provider;
+    const url = new URL(options.baseUrl);
+    this.basePath = url.pathname.replace(/\/+$/, '');
+    this.pool = new Pool(url.origin, {
+      connections: this.options.connections,
+      keepAliveTimeout: 10_000,
+      // Our own deadline governs; undici's 300 s defaults would only hide a hang.
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    });
+  }
+
+  get origin(): string {
+    return new URL(this.options.baseUrl).origin;
+  }
+
+  /** Sends a request and parses its JSON answer with `schema`. */
+  async call<S extends z.ZodType>(request: OutgoingRequest, schema: S, options: CallOptions = {}): Promise<z.output<S>> {
+    const text = await this.send(request, options);
+    let json: unknown;
+    if (text.trim() === '') {
+      json = undefined;
+    } else {
+      try {
+        json = JSON.parse(text);
+      } catch (error) {
+        throw this.error('BAD_RESPONSE', request, null, `invalid JSON (${(error as Error).message})`);
+      }
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      throw this.error('BAD_RESPONSE', request, null, `unexpected payload: ${describeZodError(parsed.error)}`);
+    }
+    return parsed.data;
+  }
+
+  /** Sends a request and returns the raw body of a 2xx answer. */
+  async send(request: OutgoingRequest, options: CallOptions = {}): Promise<string> {
+    const deadline = AbortSignal.timeout(this.options.timeoutMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+    const idempotent = request.method === 'GET';
+    const maxAttempts = idempotent ? 1 + this.options.retries : 1;
+    const startedAt = Date.now();
+    let reauthenticated = false;
+    let secrets: string[] = [];
+
+    for (let attempt = 1; ; attempt++) {
+      const signable = this.signable(request);
+      let status: number;
+      let headers: Record<string, string | string[] | undefined>;
+      let body: string;
+      try {
+        const auth = this.options.authenticate ? await this.options.authenticate(signable) : {};
+        secrets = Object.values(auth);
+        const response = await this.pool.request({
+          method: request.method,
+          path: signable.query ? `${signable.fullPath}?${signable.query}` : signable.fullPath,
+          headers: {
+            accept: 'application/json',
+            ...(request.body !== undefined ? { 'content-type': request.contentType ?? 'application/json' } : {}),
+            ...auth,
+          },
+          body: request.body,
+          signal,
+        });
+        status = response.statusCode;
+        headers = response.headers;
+        body = await this.readBody(response.body, request);
+      } catch (error) {
+        if (error instanceof UpstreamError) throw error;
+        if (options.signal?.aborted) throw options.signal.reason;
+        if (deadline.aborted) {
+          throw this.error('TIMEOUT', request, null, `no answer within ${this.options.timeoutMs} ms`, {
+            outcomeUnknown: !idempotent,
+          });
+        }
+        const code = errorCodeOf(error);
+        const refused = code !== undefined && CONNECT_REFUSED.has(code);
+        if (attempt < maxAttempts && (await this.waitToRetry(attempt, null, startedAt, signal, options.signal))) {
+          continue;
+        }
+        if (deadline.aborted) {
+          throw this.error('TIMEOUT', request, null, `no answer within ${this.options.timeoutMs} ms`);
+        }
+        throw this.error('UNAVAILABLE', request, null, `connection failed (${code ?? (error as Error).message})`, {
+          outcomeUnknown: !idempotent && !refused,
+          cause: error,
+        });
+      }
+
+      if (status >= 200 && status < 300) return body;
+
+      if (status === 401 && !reauthenticated && this.options.onUnauthorized) {
+        reauthenticated = true;
+        // A 401 means the request was not applied, so even a POST may be sent again.
+        if (await this.options.onUnauthorized()) {
+          attempt--;
+          continue;
+        }
+      }
+      const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(headers['retry-after']) : null;
+      if (idempotent && isRetryableStatus(status) && attempt < maxAttempts) {
+        if (await this.waitToRetry(attempt, retryAfterMs, startedAt, signal, options.signal)) continue;
+        if (deadline.aborted) throw this.error('TIMEOUT', request, null, `no answer within ${this.options.timeoutMs} ms`);
+      }
+      let backendMessage = redact(this.backendMessage(body), secrets);
+      if (retryAfterMs !== null) backendMessage += ` (Retry-After ${Math.ceil(retryAfterMs / 1000)} s)`;
+      throw this.error(codeForStatus(status), request, status, backendMessage, {
+        // A 5xx or gateway timeout on a mutation does not prove it was not applied.
+        outcomeUnknown: !idempotent && (status >= 500 || status === 408),
+      });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.destroy();
+  }
+
+  private signable(request: OutgoingRequest): SignableRequest {
+    return {
+      ...request,
+      fullPath: `${this.basePath}${request.path}`,
+      query: request.query ?? '',
+      body: request.body,
+    };
+  }
+
+  private async readBody(body: AsyncIterable<Buffer | string> & { destroy?: () => void }, request: OutgoingRequest): Promise<string> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of body) {
+      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      size += buffer.length;
+      if (size > this.options.maxResponseBytes) {
+        body.destroy?.();
+        throw this.error('BAD_RESPONSE', request, null, `response larger than ${this.options.maxResponseBytes} bytes`);
+      }
+      chunks.push(buffer);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  private backendMessage(body: string): string {
+    if (body.trim() === '') return 'no error body';
+    let json: unknown;
+    try {
+      json = JSON.parse(body);
+    } catch {
+      return body.slice(0, 200).replace(/\s+/g, ' ').trim();
+    }
+    return (this.options.errorMessage?.(json) ?? 'error body without a message').slice(0, 500);
+  }
+
+  /**
+   * Waits before the next attempt of an idempotent request. Resolves false, without waiting, when the
+   * wait would outlast the deadline: the caller then reports the failure it has instead of a timeout.
+   */
+  private async waitToRetry(
+    attempt: number,
+    retryAfterMs: number | null,
+    startedAt: number,
+    signal: AbortSignal,
+    callerSignal: AbortSignal | undefined,
+  ): Promise<boolean> {
+    const exponential = Math.min(this.options.retryMaxDelayMs, this.options.retryBaseDelayMs * 2 ** (attempt - 1));
+    const jittered = exponential / 2 + Math.random() * (exponential / 2);
+    const delay = retryAfterMs ?? jittered;
+    const remaining = this.options.timeoutMs - (Date.now() - startedAt);
+    if (delay >= remaining) return false;
+    try {
+      await sleep(delay, undefined, { signal });
+      return true;
+    } catch {
+      if (callerSignal?.aborted) throw callerSignal.reason;
+      return false;
+    }
+  }
+
+  private error(
+    code: UpstreamError['code'],
+    request: OutgoingRequest,
+    status: number | null,
+    detail: string,
+    extra: { outcomeUnknown?: boolean; cause?: unknown } = {},
+  ): UpstreamError {
+    const where = `${request.method} ${this.basePath}${request.path}`;
+    const statusText = status === null ? '' : ` answered HTTP ${status}`;
+    return new UpstreamError({
+      code,
+      provider: this.provider,
+      status,
+      message: `${this.provider} ${where}${statusText}: ${detail}`,
+      ...extra,
+    });
+  }
+}
