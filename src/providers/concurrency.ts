@@ -1,3 +1,5 @@
+import { isUpstreamError, type UpstreamError } from './errors.js';
+
 /**
  * Runs `task` over `items` with at most `limit` in flight, keeping the results in input order.
  * Backends without a batch endpoint get one request per id, and this keeps a large batch from
@@ -21,4 +23,27 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+/**
+ * `getMany` for a backend without a batch endpoint: one `fetch` per distinct id, `limit` at a time,
+ * results aligned with `ids`. A 404 is an unknown id (null); any other backend error stays with
+ * its id so the rest of the batch still answers.
+ */
+export async function getEach<J>(
+  ids: readonly string[],
+  limit: number,
+  fetch: (id: string) => Promise<J>,
+): Promise<(J | null | UpstreamError)[]> {
+  const distinct = [...new Set(ids)];
+  const results = await mapLimit(distinct, limit, async (id): Promise<J | null | UpstreamError> => {
+    try {
+      return await fetch(id);
+    } catch (error) {
+      if (!isUpstreamError(error)) throw error;
+      return error.code === 'NOT_FOUND' ? null : error;
+    }
+  });
+  const byId = new Map(distinct.map((id, index) => [id, results[index] ?? null]));
+  return ids.map((id) => byId.get(id) ?? null);
 }

@@ -73,7 +73,7 @@ export function parseRetryAfter(value: string | string[] | undefined, now = Date
 function redact(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const secret of secrets) {
-    if (secret.length >= 6) out = out.split(secret).join('[redacted]');
+    if (secret.length >= 8) out = out.split(secret).join('[redacted]');
   }
   return out;
 }
@@ -155,7 +155,8 @@ export class HttpClient {
       let body: string;
       try {
         const auth = this.options.authenticate ? await this.options.authenticate(signable) : {};
-        secrets = Object.values(auth);
+        // A backend may echo the bare token, without the `Bearer ` scheme, so redact the parts too.
+        secrets = Object.values(auth).flatMap((value) => [value, ...value.split(/\s+/)]);
         const response = await this.pool.request({
           method: request.method,
           path: signable.query ? `${signable.fullPath}?${signable.query}` : signable.fullPath,

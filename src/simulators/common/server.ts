@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { corruptField, Faults, type FaultSettings } from './faults.js';
+import type { Clock } from './clock.js';
 import { Random } from './random.js';
 
 export interface SimRequest {
@@ -75,6 +76,7 @@ export class SimServer {
   readonly httpServer: Server;
   readonly requests: RecordedRequest[] = [];
   private readonly counters = new Map<string, number>();
+  private readonly sockets = new Set<Socket>();
   private readonly routes: CompiledRoute[];
   private readonly random: Random;
   private baseUrl: string | null = null;
@@ -95,11 +97,13 @@ export class SimServer {
     });
     this.httpServer = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
-        if (!res.headersSent) {
-          res.writeHead(500, { 'content-type': 'application/json' });
-          res.end(JSON.stringify(this.options.errorBody(500, `simulator error: ${(error as Error).message}`)));
-        }
+        if (!res.headersSent) this.send(res, { status: 500, json: this.options.errorBody(500, `simulator error: ${(error as Error).message}`) });
       });
+    });
+    // closeAllConnections() only knows HTTP connections; upgraded (WebSocket) ones are tracked here.
+    this.httpServer.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
     });
   }
 
@@ -142,8 +146,9 @@ export class SimServer {
   async close(): Promise<void> {
     await new Promise<void>((resolve) => {
       this.httpServer.close(() => resolve());
-      // Hanging and keep-alive connections would hold close() open forever.
+      // Hanging, keep-alive and WebSocket connections would hold close() open forever.
       this.httpServer.closeAllConnections();
+      for (const socket of this.sockets) socket.destroy();
     });
   }
 
@@ -255,7 +260,8 @@ export class SimServer {
   }
 
   private send(res: ServerResponse, response: SimResponse): void {
-    const body = response.text ?? (response.json === undefined ? '' : JSON.stringify(response.json));
+    // `json: null` comes from a backend whose errors have no body at all.
+    const body = response.text ?? (response.json === undefined || response.json === null ? '' : JSON.stringify(response.json));
     res.writeHead(response.status, {
       ...(body === '' ? {} : { 'content-type': 'application/json' }),
       'content-length': Buffer.byteLength(body),
@@ -282,4 +288,18 @@ export interface RunningSimulator {
   readonly url: string;
   readonly server: SimServer;
   close(): Promise<void>;
+}
+
+/** What every simulator accepts; each adds its backend's credentials and quirks. */
+export interface BaseSimulatorOptions {
+  /** Default: the wall clock. */
+  clock?: Clock;
+  /** Default 1: the same seed gives the same world. */
+  seed?: number | string;
+  /** Default 320. */
+  jobCount?: number;
+  /** Default 0: a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
 }

@@ -1,0 +1,21 @@
+import type { Config } from './config.js';
+import { JobLoaders } from './loaders.js';
+import type { ProviderRegistry } from './providers/registry.js';
+
+/** What lives as long as the gateway: configuration and the enabled backends. */
+export interface GatewayServices {
+  config: Config;
+  providers: ProviderRegistry;
+}
+
+/** What lives as long as one GraphQL operation. */
+export interface GatewayContext {
+  services: GatewayServices;
+  loaders: JobLoaders;
+  /** Aborts upstream calls when the client goes away. */
+  signal: AbortSignal | undefined;
+}
+
+export function createContext(services: GatewayServices, signal?: AbortSignal): GatewayContext {
+  return { services, loaders: new JobLoaders(services.providers, signal), signal };
+}

@@ -1,0 +1,50 @@
+// Demo mode: the four simulators on free local ports, and the settings that point the gateway at
+// them. Tests and benchmarks use the same function with a clock of their own.
+import type { Config } from './config.js';
+import type { Clock } from './simulators/common/clock.js';
+import * as datamanager from './simulators/datamanager/index.js';
+import * as gpu from './simulators/gpu/index.js';
+import * as rime from './simulators/rime/index.js';
+import * as ucloud from './simulators/ucloud/index.js';
+
+export interface DemoOptions {
+  host?: string;
+  clock?: Clock;
+  seed?: number | string;
+  jobCount?: number;
+}
+
+export interface DemoBackends {
+  ucloud: ucloud.UCloudSimulator;
+  rime: rime.RimeSimulator;
+  dataManager: datamanager.DataManagerSimulator;
+  gpu: gpu.GpuSimulator;
+  /** The backend part of a `Config` that points at the simulators. */
+  settings: Pick<Config, 'ucloud' | 'rime' | 'dataManager' | 'gpu'>;
+  close(): Promise<void>;
+}
+
+export async function startDemoBackends(options: DemoOptions | string = {}): Promise<DemoBackends> {
+  const { host = '127.0.0.1', ...world } = typeof options === 'string' ? { host: options } : options;
+  const [u, r, d, g] = await Promise.all([
+    ucloud.startSimulator({ host, ...world }),
+    rime.startSimulator({ host, ...world }),
+    datamanager.startSimulator({ host, ...world }),
+    gpu.startSimulator({ host, ...world }),
+  ]);
+  return {
+    ucloud: u,
+    rime: r,
+    dataManager: d,
+    gpu: g,
+    settings: {
+      ucloud: { url: u.url, ...u.credentials },
+      rime: { url: r.url, ...r.credentials },
+      dataManager: { url: d.url, ...d.credentials },
+      gpu: { url: g.url, ...g.credentials },
+    },
+    close: async () => {
+      await Promise.all([u.close(), r.close(), d.close(), g.close()]);
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import { GraphQLError } from 'graphql';
+import { isUpstreamError } from './providers/errors.js';
+import { log } from './log.js';
+
+/**
+ * What a client sees of an error. Our own GraphQL errors pass unchanged; a backend failure becomes
+ * a GraphQL error with its code and provider; anything else is a defect: logged, and masked so no
+ * internal detail reaches the client.
+ */
+export function maskError(error: unknown, fallbackMessage: string): Error {
+  const graphqlError = error instanceof GraphQLError ? error : null;
+  const original = graphqlError ? graphqlError.originalError : error;
+  const location = graphqlError ? { nodes: graphqlError.nodes, path: graphqlError.path } : {};
+  if (isUpstreamError(original)) {
+    return new GraphQLError(original.message, {
+      ...location,
+      extensions: { code: original.code, provider: original.provider, ...(original.outcomeUnknown ? { outcomeUnknown: true } : {}) },
+    });
+  }
+  if (graphqlError && (original === undefined || original === null || original instanceof GraphQLError)) {
+    return original instanceof GraphQLError && original !== graphqlError
+      ? new GraphQLError(original.message, { ...location, extensions: original.extensions })
+      : graphqlError;
+  }
+  log.error('unexpected error while executing an operation', {
+    error: original instanceof Error ? `${original.name}: ${original.message}` : String(original),
+    path: graphqlError?.path,
+  });
+  return new GraphQLError(fallbackMessage, { ...location, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+}

@@ -1,0 +1,36 @@
+import { GraphQLError } from 'graphql';
+import { z } from 'zod';
+import { PROVIDER_IDS } from '../providers/job.js';
+import type { SortKey } from './order.js';
+
+// A cursor is the position itself (keyset), not a page number or server state: any replica can
+// continue from it, and jobs created or removed meanwhile never shift later pages.
+const cursorSchema = z.object({
+  v: z.literal(1),
+  t: z.number().int(),
+  p: z.enum(PROVIDER_IDS),
+  i: z.string().min(1).max(512),
+});
+
+export function encodeCursor(key: SortKey): string {
+  const payload = { v: 1, t: key.createdAtMs, p: key.provider, i: key.providerJobId };
+  return Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
+}
+
+/** Decodes a cursor issued by `encodeCursor`; anything else is the client's error, said plainly. */
+export function decodeCursor(cursor: string): SortKey {
+  const invalid = () =>
+    new GraphQLError('Invalid cursor: pass back an edge cursor or pageInfo.endCursor from a previous jobs page unchanged.', {
+      extensions: { code: 'BAD_USER_INPUT', argument: 'after' },
+    });
+  if (!/^[A-Za-z0-9_-]{1,1024}$/.test(cursor)) throw invalid();
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  const parsed = cursorSchema.safeParse(json);
+  if (!parsed.success) throw invalid();
+  return { createdAtMs: parsed.data.t, provider: parsed.data.p, providerJobId: parsed.data.i };
+}

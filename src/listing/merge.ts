@@ -1,0 +1,68 @@
+import type { JobFilter, JobProvider } from '../providers/contract.js';
+import { isUpstreamError, UpstreamError } from '../providers/errors.js';
+import type { Job, ProviderId } from '../providers/job.js';
+import { compareJobs, type SortKey } from './order.js';
+import { ProviderStream } from './stream.js';
+
+export interface ProviderFailure {
+  provider: ProviderId;
+  error: UpstreamError;
+}
+
+export interface MergedPage {
+  jobs: Job[];
+  hasNextPage: boolean;
+  failures: ProviderFailure[];
+}
+
+function asUpstreamError(provider: ProviderId, error: unknown): UpstreamError {
+  if (isUpstreamError(error)) return error;
+  // A defect in a mapper must not take the other backends' jobs down with it.
+  return new UpstreamError({
+    code: 'BAD_RESPONSE',
+    provider,
+    message: `${provider} answer could not be processed`,
+    cause: error,
+  });
+}
+
+/**
+ * One page of the list over every backend: a k-way merge of the backends' ordered streams that
+ * stops as soon as `first + 1` jobs are known (the extra one tells whether there is a next page).
+ * A backend that fails is left out and reported; the others still fill the page.
+ */
+export async function listMerged(
+  providers: readonly JobProvider[],
+  filter: JobFilter,
+  first: number,
+  after: SortKey | null,
+  signal?: AbortSignal,
+): Promise<MergedPage> {
+  const wanted = first + 1;
+  let streams = providers.map((provider) => new ProviderStream(provider, filter, after, wanted, signal));
+  const failures: ProviderFailure[] = [];
+  const jobs: Job[] = [];
+
+  while (jobs.length < wanted && streams.length > 0) {
+    const heads = await Promise.all(
+      streams.map(async (stream) => {
+        try {
+          return { stream, job: await stream.peek() };
+        } catch (error) {
+          if (signal?.aborted) throw error;
+          failures.push({ provider: stream.provider.id, error: asUpstreamError(stream.provider.id, error) });
+          return { stream, job: null };
+        }
+      }),
+    );
+    streams = heads.filter((head) => head.job !== null).map((head) => head.stream);
+    let best: { stream: ProviderStream; job: Job } | null = null;
+    for (const head of heads) {
+      if (head.job !== null && (best === null || compareJobs(head.job, best.job) < 0)) best = { stream: head.stream, job: head.job };
+    }
+    if (best === null) break;
+    jobs.push(best.stream.take());
+  }
+
+  return { jobs: jobs.slice(0, first), hasNextPage: jobs.length > first, failures };
+}

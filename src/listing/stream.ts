@@ -1,0 +1,84 @@
+import type { JobFilter, JobProvider } from '../providers/contract.js';
+import { UpstreamError } from '../providers/errors.js';
+import { matchesFilter } from '../providers/filter.js';
+import type { Job } from '../providers/job.js';
+import { compareJobs, isAfter, type SortKey } from './order.js';
+
+/** An unordered backend is read to the end; ask for big pages so that takes few requests. */
+const UNORDERED_PAGE_SIZE = 1000;
+/** A backend that keeps handing out page tokens past this is broken, not large. */
+const MAX_PAGES = 500;
+
+/**
+ * One backend's jobs after a cursor position, in list order, fetched a page at a time and only as
+ * far as the merge actually reads.
+ *
+ * For a newest-first backend, a job is released only once no job still unread can come before it:
+ * everything unread was created at or before the oldest job seen so far (the frontier), so a job
+ * created strictly later than the frontier is safe. Jobs that tie with the frontier wait for the
+ * next page, because the backend orders ties its own way and the list orders them by id.
+ */
+export class ProviderStream {
+  private buffer: Job[] = [];
+  private token: string | null = null;
+  private readonly seenTokens = new Set<string>();
+  private exhausted = false;
+  private frontierMs = Number.POSITIVE_INFINITY;
+  private pages = 0;
+
+  constructor(
+    readonly provider: JobProvider,
+    private readonly filter: JobFilter,
+    private readonly after: SortKey | null,
+    private readonly pageSize: number,
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  /** The next job in list order, or null when the backend has no more. */
+  async peek(): Promise<Job | null> {
+    while (!this.exhausted && !this.headIsSafe()) await this.fetchPage();
+    return this.buffer[0] ?? null;
+  }
+
+  /** Removes the job `peek` returned. */
+  take(): Job {
+    const job = this.buffer.shift();
+    if (!job) throw new Error('take() without a peeked job');
+    return job;
+  }
+
+  private headIsSafe(): boolean {
+    const head = this.buffer[0];
+    if (!head || this.provider.listOrder === 'unordered') return false;
+    return head.createdAt.getTime() > this.frontierMs;
+  }
+
+  private async fetchPage(): Promise<void> {
+    const page = await this.provider.list({
+      filter: this.filter,
+      createdAtOrBefore: this.after ? new Date(this.after.createdAtMs) : null,
+      pageSize: this.provider.listOrder === 'unordered' ? UNORDERED_PAGE_SIZE : this.pageSize,
+      pageToken: this.token,
+      signal: this.signal,
+    });
+    this.pages++;
+    for (const job of page.jobs) {
+      this.frontierMs = Math.min(this.frontierMs, job.createdAt.getTime());
+      if (isAfter(job, this.after) && matchesFilter(job, this.filter)) this.buffer.push(job);
+    }
+    this.buffer.sort(compareJobs);
+    const next = page.nextPageToken;
+    if (next === null || page.jobs.length === 0) {
+      this.exhausted = true;
+    } else if (this.seenTokens.has(next) || this.pages >= MAX_PAGES) {
+      throw new UpstreamError({
+        code: 'BAD_RESPONSE',
+        provider: this.provider.id,
+        message: `${this.provider.id} list pagination does not end (page token repeated or over ${MAX_PAGES} pages)`,
+      });
+    } else {
+      this.seenTokens.add(next);
+      this.token = next;
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import DataLoader from 'dataloader';
+import type { ProviderRegistry } from './providers/registry.js';
+import type { Job, ProviderId } from './providers/job.js';
+import { UpstreamError } from './providers/errors.js';
+
+/**
+ * Per-request job loaders, one per backend: every id asked for during one operation is collected
+ * into one `getMany` call per backend (one batched request where the backend has a batch endpoint),
+ * and no id is fetched twice in the same operation.
+ */
+export class JobLoaders {
+  private readonly loaders = new Map<ProviderId, DataLoader<string, Job | null>>();
+
+  constructor(
+    private readonly providers: ProviderRegistry,
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  load(provider: ProviderId, id: string): Promise<Job | null> {
+    return this.loader(provider).load(id);
+  }
+
+  loadMany(provider: ProviderId, ids: readonly string[]): Promise<(Job | null | Error)[]> {
+    return this.loader(provider).loadMany(ids);
+  }
+
+  /** Remembers a job already in hand (from a list page) so a later lookup costs nothing. */
+  prime(job: Job): void {
+    this.loader(job.provider).prime(job.providerJobId, job);
+  }
+
+  /** Forgets a job after a mutation so the next read is fresh. */
+  clear(provider: ProviderId, id: string): void {
+    this.loaders.get(provider)?.clear(id);
+  }
+
+  private loader(provider: ProviderId): DataLoader<string, Job | null> {
+    let loader = this.loaders.get(provider);
+    if (!loader) {
+      loader = new DataLoader<string, Job | null>(async (ids) => {
+        const backend = this.providers.get(provider);
+        if (!backend) {
+          const error = new UpstreamError({
+            code: 'UNAVAILABLE',
+            provider,
+            message: `${provider} is not enabled on this gateway`,
+          });
+          return ids.map(() => error);
+        }
+        return backend.getMany(ids, { signal: this.signal });
+      });
+      this.loaders.set(provider, loader);
+    }
+    return loader;
+  }
+}

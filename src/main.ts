@@ -1,0 +1,62 @@
+// Entry point: configuration from the environment, demo backends when none is configured, the
+// gateway, and a clean stop on SIGINT/SIGTERM.
+import { ConfigError, isDemo, loadConfig, type Config } from './config.js';
+import { startDemoBackends, type DemoBackends } from './demo.js';
+import { log } from './log.js';
+import { createGateway } from './server.js';
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      for (const problem of error.problems) process.stderr.write(`Invalid configuration: ${problem}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+
+  let demo: DemoBackends | null = null;
+  if (isDemo(config)) {
+    demo = await startDemoBackends(config.host);
+    config = { ...config, ...demo.settings };
+  }
+
+  const gateway = createGateway(config);
+  let url: string;
+  try {
+    url = await gateway.listen();
+  } catch (error) {
+    process.stderr.write(`Cannot listen on ${config.host}:${config.port}: ${(error as Error).message}\n`);
+    await demo?.close();
+    process.exit(1);
+  }
+  const enabled = [...gateway.services.providers.keys()].join(', ');
+  process.stdout.write(`Job Gateway ready: GraphiQL at ${url}\n`);
+  process.stdout.write(demo ? `Demo mode: simulated ${enabled} backends (set a backend URL to use real ones).\n` : `Backends: ${enabled}\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      process.stderr.write('Stopping now.\n');
+      process.exit(1);
+    }
+    stopping = true;
+    log.info(`${signal} received, stopping`);
+    void (async () => {
+      await gateway.close();
+      await demo?.close();
+      process.exit(0);
+    })();
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+// A stray rejection is a defect to log, not a reason to drop every client's connection.
+process.on('unhandledRejection', (reason) => {
+  log.error('unhandled rejection', { reason: reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason) });
+});
+
+void main();

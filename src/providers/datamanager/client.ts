@@ -1,0 +1,115 @@
+// One method per Data Manager call. Paths are relative to the configured URL, which carries the
+// deployment's base path (`https://host/data-manager-api`).
+import type { DataManagerSettings } from '../../config.js';
+import { HttpClient, type CallOptions } from '../http.js';
+import { encodeQuery } from '../query.js';
+import {
+  errorBodySchema,
+  instanceDeleteResponseSchema,
+  instanceGetResponseSchema,
+  instancePostResponseSchema,
+  instancesGetResponseSchema,
+  taskGetResponseSchema,
+  type InstanceDeleteResponse,
+  type InstanceGetResponse,
+  type InstancePostResponse,
+  type InstancesGetResponse,
+  type LaunchForm,
+  type TaskGetResponse,
+} from './wire.js';
+
+export interface ListInstancesQuery {
+  project_id?: string | null;
+  org_id?: string | null;
+  unit_id?: string | null;
+}
+
+export interface GetTaskOptions extends CallOptions {
+  /** Server default (typically 500) when absent. */
+  eventLimit?: number;
+  /** Only events with a higher ordinal come back; 0 or absent: from the first. */
+  eventPriorOrdinal?: number;
+}
+
+export interface DataManagerClientOptions {
+  timeoutMs: number;
+  retries?: number;
+}
+
+/** The `{"error": "..."}` text of a Data Manager error answer. */
+export function errorMessage(body: unknown): string | undefined {
+  const parsed = errorBodySchema.safeParse(body);
+  return parsed.success ? parsed.data.error : undefined;
+}
+
+const segment = (id: string): string => encodeURIComponent(id);
+
+export class DataManagerClient {
+  private readonly http: HttpClient;
+
+  constructor(settings: Pick<DataManagerSettings, 'url' | 'token'>, options: DataManagerClientOptions) {
+    const authorization = `Bearer ${settings.token}`;
+    this.http = new HttpClient({
+      provider: 'DATA_MANAGER',
+      baseUrl: settings.url,
+      timeoutMs: options.timeoutMs,
+      ...(options.retries === undefined ? {} : { retries: options.retries }),
+      authenticate: () => ({ authorization }),
+      // HttpClient redacts the whole header value; a body echoing the bare token is caught here.
+      errorMessage: (body) => {
+        const message = errorMessage(body);
+        return message === undefined || settings.token.length < 6 ? message : message.split(settings.token).join('[redacted]');
+      },
+    });
+  }
+
+  /** `GET /instance`: every visible instance at once, in no guaranteed order. */
+  listInstances(query: ListInstancesQuery = {}, options: CallOptions = {}): Promise<InstancesGetResponse> {
+    return this.http.call(
+      { method: 'GET', path: '/instance', query: encodeQuery({ project_id: query.project_id, org_id: query.org_id, unit_id: query.unit_id }) },
+      instancesGetResponseSchema,
+      options,
+    );
+  }
+
+  /** `GET /instance/{id}`: the answer has no `id` field. */
+  getInstance(instanceId: string, options: CallOptions = {}): Promise<InstanceGetResponse> {
+    return this.http.call({ method: 'GET', path: `/instance/${segment(instanceId)}` }, instanceGetResponseSchema, options);
+  }
+
+  /** `DELETE /instance/{id}`: stops and removes the instance; answers the removal task. */
+  terminateInstance(instanceId: string, options: CallOptions = {}): Promise<InstanceDeleteResponse> {
+    return this.http.call({ method: 'DELETE', path: `/instance/${segment(instanceId)}` }, instanceDeleteResponseSchema, options);
+  }
+
+  /** `GET /task/{id}`: the task's states and (a page of) its events. */
+  getTask(taskId: string, options: GetTaskOptions = {}): Promise<TaskGetResponse> {
+    const { eventLimit, eventPriorOrdinal, ...call } = options;
+    // Like the Squonk2 Python client: a zero prior ordinal means "from the first" and is not sent.
+    const query = encodeQuery({
+      event_limit: eventLimit,
+      event_prior_ordinal: eventPriorOrdinal ? eventPriorOrdinal : undefined,
+    });
+    return this.http.call({ method: 'GET', path: `/task/${segment(taskId)}`, query }, taskGetResponseSchema, call);
+  }
+
+  /** `POST /instance` with a form-urlencoded body; 201 `{instance_id, task_id}`. */
+  launchInstance(form: LaunchForm, options: CallOptions = {}): Promise<InstancePostResponse> {
+    const specification = typeof form.specification === 'object' ? JSON.stringify(form.specification) : form.specification;
+    const body = encodeQuery({
+      application_id: form.application_id,
+      project_id: form.project_id,
+      as_name: form.as_name,
+      specification,
+    });
+    return this.http.call(
+      { method: 'POST', path: '/instance', body, contentType: 'application/x-www-form-urlencoded' },
+      instancePostResponseSchema,
+      options,
+    );
+  }
+
+  close(): Promise<void> {
+    return this.http.close();
+  }
+}

@@ -1,0 +1,103 @@
+import type { DataManagerSettings } from '../../config.js';
+import { getEach } from '../concurrency.js';
+import type { CallOptions, GetResult, JobProvider, ListPage, ListRequest, LogEntry, LogPoll, ProviderOptions } from '../contract.js';
+import { UpstreamError } from '../errors.js';
+import type { JobState } from '../job.js';
+import { DataManagerClient } from './client.js';
+import { toJob, toJobState } from './map.js';
+import { INSTANCE_PHASES } from './wire.js';
+
+/** Every unified state a Data Manager instance can be in (unknown phases read as UNKNOWN). */
+const PRODUCIBLE: ReadonlySet<JobState> = new Set<JobState>([...INSTANCE_PHASES.map(toJobState), 'UNKNOWN']);
+
+/** The Data Manager has no batch get: one request per instance, this many at once. */
+const GET_CONCURRENCY = 8;
+/** Events per task request; a full page means there may be more. */
+const EVENT_PAGE = 500;
+/** Bounds one poll of one task, so a task writing events faster than we read cannot pin a poll. */
+const MAX_EVENT_PAGES = 20;
+
+/** `{taskId: last event ordinal seen}` */
+type LogCursor = Record<string, number>;
+
+function readCursor(cursor: string | null): LogCursor {
+  if (cursor === null || cursor === '') return {};
+  try {
+    const value: unknown = JSON.parse(cursor);
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return {};
+    return Object.fromEntries(
+      Object.entries(value).filter((entry): entry is [string, number] => Number.isInteger(entry[1]) && (entry[1] as number) >= 0),
+    );
+  } catch {
+    return {};
+  }
+}
+
+export class DataManagerProvider implements JobProvider {
+  readonly id = 'DATA_MANAGER' as const;
+  /** `GET /instance` answers everything at once, in no guaranteed order. */
+  readonly listOrder = 'unordered' as const;
+
+  constructor(readonly client: DataManagerClient) {}
+
+  async list(request: ListRequest): Promise<ListPage> {
+    const { filter } = request;
+    const wanted = filter.states ?? [];
+    if (wanted.length > 0 && !wanted.some((state) => PRODUCIBLE.has(state))) return { jobs: [], nextPageToken: null };
+    // There is no pagination: this provider never hands out a token, so one coming back is past the end.
+    if (request.pageToken) return { jobs: [], nextPageToken: null };
+    const answer = await this.client.listInstances({ project_id: filter.project ?? null }, { signal: request.signal });
+    return { jobs: answer.instances.map((instance) => toJob(instance)), nextPageToken: null };
+  }
+
+  getMany(ids: readonly string[], options: CallOptions = {}): Promise<GetResult[]> {
+    return getEach(ids, GET_CONCURRENCY, async (id) => toJob(await this.client.getInstance(id, options), id));
+  }
+
+  async cancel(id: string, options: CallOptions & { reason?: string } = {}): Promise<void> {
+    // The Data Manager's DELETE takes no reason.
+    await this.client.terminateInstance(id, { signal: options.signal });
+  }
+
+  /**
+   * Task events as the instance's log: every task of the instance (creation, then deletion) is
+   * read from just after the last ordinal seen. Once the instance is gone (a deleted instance
+   * disappears a few seconds later) the tasks already known are still read to their end.
+   */
+  async pollLogs(id: string, cursor: string | null, options: CallOptions = {}): Promise<LogPoll> {
+    const seen = readCursor(cursor);
+    let taskIds: string[];
+    try {
+      const instance = await this.client.getInstance(id, options);
+      taskIds = instance.tasks.map((task) => task.id);
+    } catch (error) {
+      if (!(error instanceof UpstreamError && error.code === 'NOT_FOUND' && Object.keys(seen).length > 0)) throw error;
+      taskIds = Object.keys(seen);
+    }
+    const next: LogCursor = { ...seen };
+    const entries: LogEntry[] = [];
+    for (const taskId of taskIds) {
+      let prior = seen[taskId] ?? 0;
+      for (let page = 0; page < MAX_EVENT_PAGES; page++) {
+        const task = await this.client.getTask(taskId, { eventLimit: EVENT_PAGE, eventPriorOrdinal: prior, signal: options.signal });
+        const fresh = task.events.filter((event) => event.ordinal > prior).sort((a, b) => a.ordinal - b.ordinal);
+        for (const event of fresh) {
+          entries.push({ rank: 0, stream: 'EVENT', text: event.message, timestamp: event.time });
+        }
+        const last = fresh.at(-1);
+        if (last) prior = last.ordinal;
+        if (!last || task.events.length < EVENT_PAGE) break;
+      }
+      next[taskId] = prior;
+    }
+    return { entries, cursor: JSON.stringify(next) };
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+}
+
+export function createProvider(settings: DataManagerSettings, options: ProviderOptions): DataManagerProvider {
+  return new DataManagerProvider(new DataManagerClient(settings, { timeoutMs: options.timeoutMs }));
+}

@@ -1,0 +1,122 @@
+import type { GpuSettings } from '../../config.js';
+import { HttpClient, type CallOptions, type HttpClientOptions } from '../http.js';
+import { encodeQuery, type QueryParams } from '../query.js';
+import { canonicalJson, signedHeaders, type GpuCredentials } from './signing.js';
+import {
+  gpuErrorMessage,
+  gpuJobListSchema,
+  gpuJobRunDetailSchema,
+  gpuJobRunListSchema,
+  gpuJobSchema,
+  type GpuCancelJobBody,
+  type GpuCreateJobBody,
+  type GpuJobListWire,
+  type GpuJobRunDetailWire,
+  type GpuJobRunListWire,
+  type GpuJobWire,
+} from './wire.js';
+
+/** A bound of `filter[created_at]`: a Date is sent as ISO-8601, a string as it is. */
+export type TimeBound = Date | string | null | undefined;
+
+export interface ListJobsQuery {
+  page?: number;
+  /** 1–50; the server's default is 20. */
+  limit?: number;
+  sort?: 'created_at' | '-created_at';
+  status?: readonly string[];
+  /** Several uuids make a batch fetch. */
+  uuids?: readonly string[];
+  task?: string;
+  createdAt?: { from?: TimeBound; to?: TimeBound } | null;
+}
+
+export interface ListJobRunsQuery {
+  jobUuid?: string;
+  status?: readonly string[];
+  page?: number;
+  limit?: number;
+}
+
+export type GpuClientOptions = { timeoutMs: number } & Partial<Pick<HttpClientOptions, 'retries' | 'retryBaseDelayMs' | 'retryMaxDelayMs' | 'connections'>>;
+
+function commaList(values: readonly string[] | undefined): string | undefined {
+  return values && values.length > 0 ? values.join(',') : undefined;
+}
+
+function bound(value: TimeBound): string {
+  if (value === null || value === undefined) return '';
+  return typeof value === 'string' ? value : value.toISOString();
+}
+
+function createdWindow(window: ListJobsQuery['createdAt']): string | undefined {
+  if (!window) return undefined;
+  const from = bound(window.from);
+  const to = bound(window.to);
+  return from === '' && to === '' ? undefined : `${from},${to}`;
+}
+
+/** One method per call of the GPU compute API; answers are parsed wire payloads. */
+export class GpuClient {
+  private readonly http: HttpClient;
+
+  constructor(settings: Pick<GpuSettings, 'url'> & GpuCredentials, options: GpuClientOptions) {
+    const credentials: GpuCredentials = { apiKey: settings.apiKey, apiSecret: settings.apiSecret };
+    this.http = new HttpClient({
+      ...options,
+      provider: 'GPU',
+      baseUrl: settings.url,
+      // Called per attempt with the request as it goes on the wire: every retry gets a fresh nonce.
+      authenticate: (request) => signedHeaders(credentials, request),
+      errorMessage: gpuErrorMessage,
+    });
+  }
+
+  listJobs(query: ListJobsQuery, options: CallOptions = {}): Promise<GpuJobListWire> {
+    const params: QueryParams = {
+      page: query.page,
+      limit: query.limit,
+      sort: query.sort,
+      'filter[status]': commaList(query.status),
+      'filter[uuid]': commaList(query.uuids),
+      'filter[task]': query.task,
+      'filter[created_at]': createdWindow(query.createdAt),
+    };
+    return this.http.call({ method: 'GET', path: '/v1/jobs', query: encodeQuery(params, { sorted: true }) }, gpuJobListSchema, options);
+  }
+
+  getJob(uuid: string, options: CallOptions = {}): Promise<GpuJobWire> {
+    return this.http.call({ method: 'GET', path: `/v1/jobs/${encodeURIComponent(uuid)}` }, gpuJobSchema, options);
+  }
+
+  createJob(body: GpuCreateJobBody, options: CallOptions = {}): Promise<GpuJobWire> {
+    return this.http.call({ method: 'POST', path: '/v1/jobs', body: canonicalJson(body) }, gpuJobSchema, options);
+  }
+
+  cancelJob(uuid: string, reason: string, options: CallOptions = {}): Promise<GpuJobWire> {
+    const body: GpuCancelJobBody = { reason };
+    return this.http.call(
+      { method: 'PUT', path: `/v1/jobs/${encodeURIComponent(uuid)}/cancel`, body: canonicalJson(body) },
+      gpuJobSchema,
+      options,
+    );
+  }
+
+  listJobRuns(query: ListJobRunsQuery, options: CallOptions = {}): Promise<GpuJobRunListWire> {
+    const params: QueryParams = {
+      'filter[job_uuid]': query.jobUuid,
+      'filter[status]': commaList(query.status),
+      page: query.page,
+      limit: query.limit,
+    };
+    return this.http.call({ method: 'GET', path: '/v1/job-runs', query: encodeQuery(params, { sorted: true }) }, gpuJobRunListSchema, options);
+  }
+
+  getJobRun(runUuid: string, options: CallOptions = {}): Promise<GpuJobRunDetailWire> {
+    return this.http.call({ method: 'GET', path: `/v1/job-runs/${encodeURIComponent(runUuid)}` }, gpuJobRunDetailSchema, options);
+  }
+
+  close(): Promise<void> {
+    return this.http.close();
+  }
+}

@@ -1,0 +1,87 @@
+import { isTerminal, type Capabilities, type GpuJob, type GpuVolume, type JobState } from '../job.js';
+import type { GpuJobWire } from './wire.js';
+
+const STATES: Readonly<Record<string, JobState>> = {
+  PENDING: 'QUEUED',
+  ASSIGNED: 'QUEUED',
+  RUNNING: 'RUNNING',
+  CANCELLING: 'CANCELLING',
+  COMPLETED: 'SUCCEEDED',
+  CANCELLED: 'CANCELLED',
+  FAILED: 'FAILED',
+};
+
+export function toJobState(status: string): JobState {
+  return STATES[status.trim().toUpperCase()] ?? 'UNKNOWN';
+}
+
+export function capabilities(state: JobState): Capabilities {
+  return { cancel: !isTerminal(state), extend: false, suspend: false, resume: false, logs: true };
+}
+
+function finiteNumbers(values: readonly number[] | null): number[] {
+  return (values ?? []).filter((value) => Number.isFinite(value));
+}
+
+/**
+ * Wire job → unified job. `uuid` is the job's id (the wire's own, or the one that was asked for when
+ * a single-job answer leaves it null). Credentials (`secret`, `sshkey`, volume secrets,
+ * `container_access_tokens`, env values) are not copied.
+ */
+export function toJob(wire: GpuJobWire, uuid: string): GpuJob {
+  const state = toJobState(wire.status);
+  const docker = wire.parameters?.parameters ?? null;
+  const startedAt = wire.started_at;
+  const finishedAt = wire.completed_at;
+  const volumes: GpuVolume[] = (docker?.volumes ?? []).map((volume) => ({
+    image: volume.image,
+    mount: volume.mount,
+    registry: volume.registry,
+    tag: volume.tag,
+    user: volume.user,
+  }));
+  return {
+    provider: 'GPU',
+    providerJobId: uuid,
+    name: wire.title,
+    state,
+    providerState: wire.status,
+    owner: null,
+    project: null,
+    // The seed lets created_at be null; the list still needs a time, and the job's other times are
+    // the closest the backend offers.
+    createdAt: wire.created_at ?? wire.updated_at ?? startedAt ?? new Date(0),
+    startedAt,
+    finishedAt,
+    runningTimeSeconds: startedAt && finishedAt ? Math.max(0, (finishedAt.getTime() - startedAt.getTime()) / 1000) : null,
+    statusMessage: wire.status_reason,
+    capabilities: capabilities(state),
+    task: wire.task,
+    description: wire.description,
+    updatedAt: wire.updated_at,
+    cpuCount: wire.cpu_count,
+    gpuCount: wire.gpu_count,
+    gpuName: wire.gpu_name,
+    gpuRegistryUuid: wire.gpu_registry_uuid,
+    minRamGb: wire.min_ram_gb,
+    minVramGb: wire.min_vram_gb,
+    minStorageGb: wire.min_storage_gb,
+    maxTimeoutAssignMs: wire.max_timeout_assign_ms,
+    maxTimeoutStartMs: wire.max_timeout_start_ms,
+    maxTimeoutRunMs: wire.max_timeout_run_ms,
+    maxRetryCount: wire.max_retry_count,
+    maxNodeCount: wire.max_node_count,
+    timeoutAssignAtMs: wire.timeout_assign_at_ms,
+    imageSizeBytes: wire.image_size_bytes,
+    sourceRecipeUuid: wire.source_recipe_uuid,
+    dockerImage: docker?.image ?? null,
+    dockerTag: docker?.tag ?? null,
+    dockerHost: docker?.host ?? null,
+    dockerUser: docker?.user ?? null,
+    dockerImageSource: docker?.imagesrc ?? null,
+    envNames: Object.keys(docker?.env ?? {}),
+    ports: finiteNumbers(docker?.ports ?? null),
+    allowedIps: docker?.allowed_ips ?? [],
+    volumes,
+  };
+}

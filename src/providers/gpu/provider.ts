@@ -1,0 +1,139 @@
+import type { GpuSettings } from '../../config.js';
+import { chunk, mapLimit } from '../concurrency.js';
+import type { CallOptions, GetResult, JobProvider, ListPage, ListRequest, LogEntry, LogPoll, ProviderOptions } from '../contract.js';
+import { isUpstreamError, UpstreamError } from '../errors.js';
+import type { GpuJob } from '../job.js';
+import { GpuClient, type GpuClientOptions } from './client.js';
+import { toJob } from './map.js';
+import { createdWindow, decodePageToken, encodePageToken, statusFilter, type CreatedWindow } from './pushdown.js';
+import { inStartedOrder, isFinishedRun, parseRunCursor, runLogText, serializeRunCursor, type RunCursor } from './runlogs.js';
+import type { GpuCreateJobBody, GpuJobRunWire } from './wire.js';
+
+export const DEFAULT_CANCEL_REASON = 'Cancelled via Job Gateway';
+/** The API's largest `limit`. */
+const MAX_LIMIT = 50;
+const BATCH_CONCURRENCY = 4;
+const RUN_CONCURRENCY = 4;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export class GpuProvider implements JobProvider {
+  readonly id = 'GPU' as const;
+  readonly listOrder = 'newest-first' as const;
+
+  constructor(private readonly client: GpuClient) {}
+
+  async list(request: ListRequest): Promise<ListPage> {
+    const { filter } = request;
+    const statuses = statusFilter(filter.states);
+    // GPU jobs have no owner or project, so such a filter matches nothing: no need to ask.
+    if ((statuses !== null && statuses.length === 0) || filter.owner != null || filter.project != null) {
+      return { jobs: [], nextPageToken: null };
+    }
+    const token = request.pageToken ? decodePageToken(request.pageToken) : null;
+    const window: CreatedWindow = token
+      ? { from: filter.createdAfter ?? null, to: token.toMs === null ? null : new Date(token.toMs) }
+      : createdWindow(filter, request.createdAtOrBefore);
+    const page = token?.page ?? 1;
+    const limit = token?.limit ?? Math.min(MAX_LIMIT, Math.max(1, Math.floor(request.pageSize)));
+
+    const answer = await this.client.listJobs(
+      { sort: '-created_at', page, limit, status: statuses ?? undefined, createdAt: window },
+      { signal: request.signal },
+    );
+    const jobs = answer.data.map((wire) => toJob(wire, wire.uuid));
+    const pageSize = answer.limit > 0 ? answer.limit : limit;
+    if (jobs.length === 0 || page * pageSize >= answer.total) return { jobs, nextPageToken: null };
+
+    let toMs = window.to?.getTime() ?? null;
+    if (!token) {
+      // +1 ms: the newest job's own time may carry microseconds beyond what we parsed.
+      const newest = Math.max(...jobs.map((job) => job.createdAt.getTime())) + 1;
+      toMs = toMs === null ? newest : Math.min(toMs, newest);
+    }
+    return { jobs, nextPageToken: encodePageToken({ page: page + 1, limit, toMs }) };
+  }
+
+  async getMany(ids: readonly string[], options: CallOptions = {}): Promise<GetResult[]> {
+    // A uuid-shaped id is the only kind that can exist, and a comma would split the filter value.
+    const wanted = [...new Set(ids.map((id) => id.toLowerCase()))].filter((id) => UUID.test(id));
+    const batches = chunk(wanted, MAX_LIMIT);
+    const answers = await mapLimit(batches, BATCH_CONCURRENCY, async (uuids) => {
+      try {
+        return await this.client.listJobs({ uuids, limit: MAX_LIMIT }, options);
+      } catch (error) {
+        if (isUpstreamError(error)) return error;
+        throw error;
+      }
+    });
+    const failures = answers.filter(isUpstreamError);
+    if (batches.length > 0 && failures.length === batches.length) throw failures[0];
+
+    const found = new Map<string, GetResult>();
+    answers.forEach((answer, index) => {
+      if (isUpstreamError(answer)) {
+        for (const uuid of batches[index] ?? []) found.set(uuid, answer);
+      } else {
+        for (const wire of answer.data) found.set(wire.uuid.toLowerCase(), toJob(wire, wire.uuid));
+      }
+    });
+    return ids.map((id) => found.get(id.toLowerCase()) ?? null);
+  }
+
+  async cancel(id: string, options: CallOptions & { reason?: string } = {}): Promise<void> {
+    await this.client.cancelJob(id, options.reason ?? DEFAULT_CANCEL_REASON, { signal: options.signal });
+  }
+
+  /** Creates a BATCH job from the API's own create body. */
+  async create(body: GpuCreateJobBody, options: CallOptions = {}): Promise<GpuJob> {
+    const wire = await this.client.createJob(body, options);
+    if (!wire.uuid) {
+      throw new UpstreamError({ code: 'BAD_RESPONSE', provider: 'GPU', message: 'GPU POST /v1/jobs: the created job has no uuid' });
+    }
+    return toJob(wire, wire.uuid);
+  }
+
+  /**
+   * New output of the job's runs since `cursor`. Each run's logs come whole from `getJobRun`, so a
+   * run is fetched while it may still grow (new, or unfinished when last read) and the part after
+   * what was already seen is emitted, ranked by the run's position in started order.
+   */
+  async pollLogs(id: string, cursor: string | null, options: CallOptions = {}): Promise<LogPoll> {
+    const seen = parseRunCursor(cursor);
+    const runs = inStartedOrder(await this.allRuns(id, options));
+    const done = new Set(seen.done);
+    const open = runs.map((run, rank) => ({ run, rank })).filter(({ run }) => !done.has(run.uuid));
+    const details = await mapLimit(open, RUN_CONCURRENCY, ({ run }) => this.client.getJobRun(run.uuid, options));
+
+    const next: RunCursor = { runs: { ...seen.runs }, done: [...seen.done] };
+    const entries: LogEntry[] = [];
+    const timestamp = new Date();
+    open.forEach(({ run, rank }, index) => {
+      const detail = details[index];
+      if (!detail) return;
+      const text = runLogText(detail.logs);
+      const already = seen.runs[run.uuid] ?? 0;
+      if (text.length > already) entries.push({ rank, stream: 'STDOUT', text: text.slice(already), timestamp });
+      next.runs[run.uuid] = Math.max(already, text.length);
+      if (isFinishedRun(detail.status)) next.done.push(run.uuid);
+    });
+    return { entries, cursor: serializeRunCursor(next) };
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+
+  private async allRuns(jobUuid: string, options: CallOptions): Promise<GpuJobRunWire[]> {
+    const runs: GpuJobRunWire[] = [];
+    for (let page = 1; ; page++) {
+      const answer = await this.client.listJobRuns({ jobUuid, page, limit: MAX_LIMIT }, options);
+      runs.push(...answer.data);
+      const pageSize = answer.limit > 0 ? answer.limit : MAX_LIMIT;
+      if (answer.data.length === 0 || page * pageSize >= answer.total) return runs;
+    }
+  }
+}
+
+export function createProvider(settings: GpuSettings, options: ProviderOptions & Partial<GpuClientOptions>): GpuProvider {
+  return new GpuProvider(new GpuClient(settings, options));
+}

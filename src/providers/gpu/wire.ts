@@ -1,0 +1,175 @@
+// Wire payloads of the GPU compute API (upstreams/gpu.md, seeds/004). The seed marks most job fields
+// nullable and some optional; both read as null. Unknown keys are dropped, unknown statuses kept.
+import { z } from 'zod';
+import { looseNumber, nullish, openEnum, timestamp } from '../zod.js';
+
+/** Documented job statuses (`CANCELLING` comes from the monitoring docs); others may appear. */
+export const GPU_JOB_STATUSES = ['PENDING', 'ASSIGNED', 'RUNNING', 'CANCELLING', 'COMPLETED', 'CANCELLED', 'FAILED'] as const;
+export type GpuJobStatus = (typeof GPU_JOB_STATUSES)[number];
+
+const number = z.number();
+
+export const gpuVolumeSchema = z.object({
+  image: nullish(z.string()),
+  mount: nullish(z.string()),
+  registry: nullish(z.string()),
+  secret: nullish(z.string()),
+  tag: nullish(z.string()),
+  user: nullish(z.string()),
+});
+
+export const gpuDockerParametersSchema = z.object({
+  image: nullish(z.string()),
+  tag: nullish(z.string()),
+  host: nullish(z.string()),
+  user: nullish(z.string()),
+  secret: nullish(z.string()),
+  sshkey: nullish(z.string()),
+  imagesrc: nullish(z.string()),
+  env: nullish(z.record(z.string(), z.unknown())),
+  ports: nullish(z.array(looseNumber)),
+  allowed_ips: nullish(z.array(z.string())),
+  volumes: nullish(z.array(gpuVolumeSchema)),
+});
+
+export const gpuJobParametersSchema = z.object({
+  type: nullish(openEnum),
+  parameters: nullish(gpuDockerParametersSchema),
+});
+
+export const gpuJobSchema = z.object({
+  object: nullish(z.string()),
+  /** Nullable in the seed; a single-job answer falls back to the uuid that was asked for. */
+  uuid: nullish(z.string()),
+  created_at: nullish(timestamp),
+  updated_at: nullish(timestamp),
+  started_at: nullish(timestamp),
+  completed_at: nullish(timestamp),
+  status: openEnum,
+  status_reason: nullish(z.string()),
+  task: openEnum,
+  title: nullish(z.string()),
+  description: nullish(z.string()),
+  cpu_count: nullish(number),
+  gpu_count: nullish(number),
+  gpu_name: nullish(z.string()),
+  gpu_registry_uuid: nullish(z.string()),
+  min_ram_gb: nullish(number),
+  min_vram_gb: nullish(number),
+  min_storage_gb: nullish(number),
+  max_timeout_assign_ms: nullish(number),
+  max_timeout_start_ms: nullish(number),
+  max_timeout_run_ms: nullish(number),
+  max_retry_count: nullish(number),
+  max_node_count: nullish(number),
+  timeout_assign_at_ms: nullish(number),
+  image_size_bytes: nullish(number),
+  parameters: nullish(gpuJobParametersSchema),
+  /** Credentials: parsed so the payload is checked, never mapped. */
+  container_access_tokens: nullish(z.array(z.unknown())),
+  source_recipe_uuid: nullish(z.string()),
+});
+export type GpuJobWire = z.output<typeof gpuJobSchema>;
+
+/** In a listing a job without a uuid cannot be addressed at all, so there it is required. */
+export const gpuListedJobSchema = gpuJobSchema.extend({ uuid: z.string().min(1) });
+export type GpuListedJobWire = z.output<typeof gpuListedJobSchema>;
+
+export const gpuJobListSchema = z.object({
+  data: z.array(gpuListedJobSchema),
+  page: number,
+  limit: number,
+  total: number,
+});
+export type GpuJobListWire = z.output<typeof gpuJobListSchema>;
+
+export const gpuNodeUrlSchema = z.object({
+  description: nullish(z.string()),
+  hostname: nullish(z.string()),
+  port: nullish(number),
+  protocol: nullish(z.string()),
+});
+
+export const gpuJobRunSchema = z.object({
+  uuid: z.string().min(1),
+  status: openEnum,
+  started_at_ms: nullish(number),
+  node_urls: nullish(z.array(gpuNodeUrlSchema)),
+});
+export type GpuJobRunWire = z.output<typeof gpuJobRunSchema>;
+
+export const gpuJobRunListSchema = z.object({
+  data: z.array(gpuJobRunSchema),
+  page: number,
+  limit: number,
+  total: number,
+});
+export type GpuJobRunListWire = z.output<typeof gpuJobRunListSchema>;
+
+/** `logs` is the run's output so far: one string, or (older deployments) a list of lines. */
+export const gpuJobRunDetailSchema = gpuJobRunSchema.extend({
+  logs: nullish(z.union([z.string(), z.array(z.string())])),
+});
+export type GpuJobRunDetailWire = z.output<typeof gpuJobRunDetailSchema>;
+
+/** `{"statusCode":401,"error":"Unauthorized","message":"..."}`; validation errors list several messages. */
+export const gpuErrorSchema = z.object({
+  statusCode: nullish(number),
+  error: nullish(z.string()),
+  message: nullish(z.union([z.string(), z.array(z.string())])),
+});
+
+export function gpuErrorMessage(body: unknown): string | undefined {
+  const parsed = gpuErrorSchema.safeParse(body);
+  if (!parsed.success) return undefined;
+  const { message, error } = parsed.data;
+  if (Array.isArray(message)) return message.length > 0 ? message.join('; ') : (error ?? undefined);
+  return message ?? error ?? undefined;
+}
+
+// Request bodies (seed "Create Job"). Plain types: the caller's input is validated upstream of us.
+export interface GpuVolumeInput {
+  image?: string | null;
+  mount?: string | null;
+  registry?: string | null;
+  secret?: string | null;
+  tag?: string | null;
+  user?: string | null;
+}
+
+export interface GpuDockerParametersInput {
+  allowed_ips?: string[];
+  env?: Record<string, string>;
+  host?: string | null;
+  image?: string | null;
+  imagesrc?: string | null;
+  ports?: number[];
+  secret?: string | null;
+  sshkey?: string | null;
+  tag?: string | null;
+  user?: string | null;
+  volumes?: GpuVolumeInput[];
+}
+
+export interface GpuCreateJobBody {
+  parameters: { type: 'docker'; parameters: GpuDockerParametersInput };
+  title: string;
+  max_timeout_run_ms: number;
+  task: 'BATCH';
+  cpu_count?: number;
+  description?: string | null;
+  gpu_count?: number;
+  gpu_name?: string | null;
+  gpu_registry_uuid?: string | null;
+  max_node_count?: number;
+  max_retry_count?: number;
+  max_timeout_assign_ms?: number;
+  max_timeout_start_ms?: number;
+  min_ram_gb?: number;
+  min_storage_gb?: number;
+  min_vram_gb?: number;
+}
+
+export interface GpuCancelJobBody {
+  reason: string;
+}

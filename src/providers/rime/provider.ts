@@ -1,0 +1,170 @@
+// The RIME backend behind the `JobProvider` contract.
+import type { RimeSettings } from '../../config.js';
+import { getEach } from '../concurrency.js';
+import type { CallOptions, GetResult, JobProvider, ListPage, ListRequest, LogEntry, LogPoll, ProviderOptions } from '../contract.js';
+import { UpstreamError } from '../errors.js';
+import type { JobState } from '../job.js';
+import { RimeClient, type ListJobsQuery } from './client.js';
+import { toJob, toJobState, toRimeStatuses, terminationText } from './map.js';
+import type { JobMetadata } from './wire.js';
+
+/** ListJobs pages are cheap next to one GetJob per job, so a listing reads big pages. */
+const MIN_PAGE_SIZE = 100;
+const MAX_PAGE_SIZE = 1_000;
+/** RIME has no batch get: one GetJob per id, this many at a time. */
+const GET_CONCURRENCY = 8;
+/** Progress is part of the job's fields, so every read asks for it. */
+const VIEW = 'JOB_VIEW_FULL';
+
+/**
+ * The status set to send for a state filter: `undefined` for no status filter, an empty list when
+ * no RIME job can match (nothing to ask).
+ */
+function statusFilter(states: readonly JobState[] | null | undefined): readonly string[] | undefined {
+  if (!states || states.length === 0) return undefined;
+  const statuses = new Set<string>();
+  for (const state of states) {
+    const mapped = toRimeStatuses(state);
+    if (mapped === null) return undefined;
+    for (const status of mapped) statuses.add(status);
+  }
+  return [...statuses];
+}
+
+/** What `pollLogs` has already reported, carried in the cursor. */
+interface Seen {
+  status: string | null;
+  cancellationRequested: boolean;
+  progress: string | null;
+  batches: Record<string, string>;
+}
+
+const NOTHING_SEEN: Seen = { status: null, cancellationRequested: false, progress: null, batches: {} };
+
+function readCursor(cursor: string | null): Seen {
+  if (cursor === null) return NOTHING_SEEN;
+  try {
+    const value = JSON.parse(cursor) as Partial<Seen>;
+    return {
+      status: typeof value.status === 'string' ? value.status : null,
+      cancellationRequested: value.cancellationRequested === true,
+      progress: typeof value.progress === 'string' ? value.progress : null,
+      batches: value.batches !== null && typeof value.batches === 'object' ? value.batches : {},
+    };
+  } catch {
+    // A cursor from elsewhere (or an older format): start over rather than fail the stream.
+    return NOTHING_SEEN;
+  }
+}
+
+interface BatchView {
+  key: string;
+  label: string;
+  status: string;
+}
+
+/** Every test batch of a job with a stable key (the test run and batch type) and a readable label. */
+function batchesOf(job: JobMetadata): BatchView[] {
+  const stress = job.jobData?.stress?.progress?.testRun;
+  if (stress) {
+    return stress.testBatches.map((batch, i) => {
+      const type = batch.type ?? `#${i + 1}`;
+      return { key: type, label: `Test batch "${type}"`, status: batch.status };
+    });
+  }
+  const runs = job.jobData?.continuousInc?.progress?.testRuns ?? [];
+  return runs.flatMap((run, r) => {
+    const runId = run.testRun?.testRunId ?? `#${r + 1}`;
+    return (run.testRun?.testBatches ?? []).map((batch, i) => {
+      const type = batch.type ?? `#${i + 1}`;
+      return { key: `${runId}/${type}`, label: `Test run ${runId.slice(0, 8)} batch "${type}"`, status: batch.status };
+    });
+  });
+}
+
+export class RimeProvider implements JobProvider {
+  readonly id = 'RIME' as const;
+  readonly listOrder = 'unordered' as const;
+
+  constructor(readonly client: RimeClient) {}
+
+  async list(request: ListRequest): Promise<ListPage> {
+    const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(MIN_PAGE_SIZE, Math.trunc(request.pageSize)));
+    let query: ListJobsQuery;
+    if (request.pageToken) {
+      // The token carries the first page's query; sending both is an error.
+      query = { pageToken: request.pageToken, pageSize, view: VIEW };
+    } else {
+      const selectedStatuses = statusFilter(request.filter.states);
+      if (selectedStatuses?.length === 0) return { jobs: [], nextPageToken: null };
+      query = {
+        firstPageQuery: { selectedStatuses, objectId: request.filter.project ?? null },
+        pageSize,
+        view: VIEW,
+      };
+    }
+    const page = await this.client.listJobs(query, { signal: request.signal });
+    if (page.hasMore && page.nextPageToken === null) {
+      throw new UpstreamError({
+        code: 'BAD_RESPONSE',
+        provider: 'RIME',
+        message: 'RIME GET /jobs: hasMore is true but nextPageToken is empty',
+      });
+    }
+    return { jobs: page.jobs.map(toJob), nextPageToken: page.hasMore ? page.nextPageToken : null };
+  }
+
+  getMany(ids: readonly string[], options: CallOptions = {}): Promise<GetResult[]> {
+    // An empty id would address the list route instead of a job.
+    return getEach(ids, GET_CONCURRENCY, async (id) => (id === '' ? null : toJob(await this.client.getJob(id, VIEW, options))));
+  }
+
+  async cancel(id: string, options: CallOptions & { reason?: string } = {}): Promise<void> {
+    // CancelJob takes no reason; RIME records who cancelled from the API key.
+    await this.client.cancelJob(id, { signal: options.signal });
+  }
+
+  /**
+   * RIME has no log stream; what changes while a job runs is its status, its progress text and its
+   * test batches' statuses. Each change since the cursor becomes one `EVENT` entry.
+   */
+  async pollLogs(id: string, cursor: string | null, options: CallOptions = {}): Promise<LogPoll> {
+    const job = await this.client.getJob(id, VIEW, options);
+    const seen = readCursor(cursor);
+    const timestamp = new Date();
+    const entries: LogEntry[] = [];
+    const emit = (text: string): void => {
+      entries.push({ rank: 0, stream: 'EVENT', text, timestamp });
+    };
+
+    if (job.status !== seen.status) {
+      const state = toJobState(job.status);
+      const reason = state === 'FAILED' || state === 'CANCELLED' ? (job.errorMsg ?? terminationText(job.terminationReason)) : null;
+      emit(reason === null ? `Job status: ${job.status}` : `Job status: ${job.status}: ${reason}`);
+    }
+    if (job.cancellationRequested && !seen.cancellationRequested) emit('Cancellation requested');
+
+    const batches: Record<string, string> = {};
+    for (const batch of batchesOf(job)) {
+      batches[batch.key] = batch.status;
+      if (seen.batches[batch.key] !== batch.status) emit(`${batch.label}: ${batch.status}`);
+    }
+    if (job.jobProgressStr !== null && job.jobProgressStr !== seen.progress) emit(job.jobProgressStr);
+
+    const next: Seen = {
+      status: job.status,
+      cancellationRequested: job.cancellationRequested,
+      progress: job.jobProgressStr ?? seen.progress,
+      batches,
+    };
+    return { entries, cursor: JSON.stringify(next) };
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}
+
+export function createProvider(settings: RimeSettings, options: ProviderOptions): RimeProvider {
+  return new RimeProvider(new RimeClient({ baseUrl: settings.url, apiKey: settings.apiKey, timeoutMs: options.timeoutMs }));
+}

@@ -1,0 +1,196 @@
+// Zod schemas of RIME's JobReader API (grpc-gateway JSON of `ri/api/jobs/job_reader.proto`).
+//
+// grpc-gateway either omits default values (`""`, `false`, `0`, `[]`, enum zero, unset messages) or,
+// with `EmitUnpopulated`, sends them explicitly (unset messages as `null`). Both spellings must read
+// the same, so every field is optional, nullable, and defaulted here to its proto3 default.
+import { z } from 'zod';
+import { looseNumber, nullish, timestamp } from '../zod.js';
+
+/**
+ * A proto enum as grpc-gateway writes it: the value's full name, or its number when the server's
+ * descriptor does not know it (protojson's fallback). Unknown names stay plain strings.
+ */
+export const protoEnum = z.union([z.string(), z.number().int().transform(String)]);
+
+/** An enum field whose absence means the enum's zero value. */
+function enumField(zero: string) {
+  return protoEnum
+    .nullish()
+    .transform((value) => (value === null || value === undefined || value === '' ? zero : value));
+}
+
+/** A string field whose absence (or `""`, the proto default) reads as null. */
+const text = z
+  .string()
+  .nullish()
+  .transform((value) => (value === null || value === undefined || value === '' ? null : value));
+
+const flag = z
+  .boolean()
+  .nullish()
+  .transform((value) => value ?? false);
+
+function repeated<T extends z.ZodType>(item: T) {
+  return z
+    .array(item)
+    .nullish()
+    .transform((value): z.output<T>[] => value ?? []);
+}
+
+/** `rimeUUID`: `{ "uuid": "..." }`. */
+export const rimeUuid = z.object({ uuid: text });
+
+export const JOB_STATUSES = [
+  'JOB_STATUS_UNSPECIFIED',
+  'JOB_STATUS_REQUESTED',
+  'JOB_STATUS_PENDING',
+  'JOB_STATUS_RUNNING',
+  'JOB_STATUS_SUCCEEDED',
+  'JOB_STATUS_FAILED',
+  'JOB_STATUS_CANCELLED',
+  'JOB_STATUS_RECONCILING',
+] as const;
+export type KnownJobStatus = (typeof JOB_STATUSES)[number];
+
+export const JOB_TYPES = [
+  'JOB_TYPE_UNSPECIFIED',
+  'JOB_TYPE_MODEL_STRESS_TEST',
+  'JOB_TYPE_FIREWALL_BATCH_TEST',
+  'JOB_TYPE_FILE_SCAN',
+  'JOB_TYPE_IMAGE_BUILDER',
+  'JOB_TYPE_CROSS_PLANE_TASK',
+  'JOB_TYPE_GENERATIVE_MODEL_TEST',
+] as const;
+export type KnownJobType = (typeof JOB_TYPES)[number];
+
+export const JOB_VIEWS = ['JOB_VIEW_UNSPECIFIED', 'JOB_VIEW_BASIC', 'JOB_VIEW_FULL'] as const;
+export type JobView = (typeof JOB_VIEWS)[number];
+
+/** `TestRunProgressTestBatchProgress`. */
+export const testBatchProgress = z.object({
+  type: text,
+  status: enumField('TEST_TASK_STATUS_UNSPECIFIED'),
+});
+
+/** `rimeTestRunProgress`. */
+export const testRunProgress = z.object({
+  testRunId: text,
+  status: enumField('TEST_TASK_STATUS_UNSPECIFIED'),
+  testBatches: repeated(testBatchProgress),
+});
+
+/** `rimeJobDataStressTest`. */
+export const stressTestData = z.object({
+  projectId: nullish(rimeUuid),
+  testRunId: text,
+  progress: nullish(z.object({ testRun: nullish(testRunProgress) })),
+});
+
+/** `rimeContinuousTestRunProgress`. */
+export const continuousTestRunProgress = z.object({
+  testRun: nullish(testRunProgress),
+  binStartTime: nullish(timestamp),
+  binEndTime: nullish(timestamp),
+});
+
+/** `rimeJobDataContinuousIncrementalTest`. */
+export const continuousTestData = z.object({
+  firewallId: text,
+  ctTestRunIds: repeated(z.string()),
+  progress: nullish(z.object({ testRuns: repeated(continuousTestRunProgress) })),
+});
+
+/** `rimeJobData`: a oneof, so at most one member is present. */
+export const jobData = z.object({
+  stress: nullish(stressTestData),
+  continuousInc: nullish(continuousTestData),
+  fileScan: nullish(z.object({})),
+});
+
+/** `rimeArchivedJobLogs`. */
+export const archivedJobLogs = z.object({
+  url: nullish(z.object({ url: text })),
+  expirationTime: nullish(timestamp),
+});
+
+/** `rimeJobMetadata` (plus `completionTime` and `errorMsg` of newer releases). */
+export const jobMetadata = z.object({
+  // The key of everything the gateway does with a job: a job without one is a broken payload.
+  jobId: z.string().min(1),
+  jobType: enumField('JOB_TYPE_UNSPECIFIED'),
+  status: enumField('JOB_STATUS_UNSPECIFIED'),
+  terminationReason: enumField('TERMINATION_REASON_UNSPECIFIED'),
+  startTime: nullish(timestamp),
+  creationTime: timestamp,
+  completionTime: nullish(timestamp),
+  runningTimeSecs: nullish(looseNumber),
+  jobData: nullish(jobData),
+  jobProgressStr: text,
+  cancellationRequested: flag,
+  agentId: nullish(rimeUuid),
+  archivedJobLogs: nullish(archivedJobLogs),
+  errorMsg: text,
+});
+export type JobMetadata = z.output<typeof jobMetadata>;
+
+/** `rimeListJobsResponse`; an empty last page may be just `{}`. */
+export const listJobsResponse = z.object({
+  jobs: repeated(jobMetadata),
+  nextPageToken: text,
+  hasMore: flag,
+});
+export type ListJobsResponse = z.output<typeof listJobsResponse>;
+
+/** `rimeGetJobResponse`. */
+export const getJobResponse = z.object({ job: jobMetadata });
+export type GetJobResponse = z.output<typeof getJobResponse>;
+
+/** `rimeCancelJobResponse`: `{}` (an empty body is accepted too). */
+export const cancelJobResponse = z.object({}).nullish();
+
+/** `rimeGetProjectIDResponse`. */
+export const getProjectIdResponse = z.object({ projectId: nullish(rimeUuid) });
+export type GetProjectIdResponse = z.output<typeof getProjectIdResponse>;
+
+/** `rimeGetTestRunIDResponse`. */
+export const getTestRunIdResponse = z.object({ testRunId: text });
+export type GetTestRunIdResponse = z.output<typeof getTestRunIdResponse>;
+
+/** `googlerpcStatus`; grpc-gateway v1 also wrote the message as `error`. */
+export const rpcStatus = z.object({
+  code: nullish(looseNumber),
+  message: text,
+  error: text,
+  details: repeated(z.object({ '@type': text }).loose()),
+});
+export type RpcStatus = z.output<typeof rpcStatus>;
+
+const GRPC_CODE_NAMES: Readonly<Record<number, string>> = {
+  1: 'CANCELLED',
+  2: 'UNKNOWN',
+  3: 'INVALID_ARGUMENT',
+  4: 'DEADLINE_EXCEEDED',
+  5: 'NOT_FOUND',
+  6: 'ALREADY_EXISTS',
+  7: 'PERMISSION_DENIED',
+  8: 'RESOURCE_EXHAUSTED',
+  9: 'FAILED_PRECONDITION',
+  10: 'ABORTED',
+  11: 'OUT_OF_RANGE',
+  12: 'UNIMPLEMENTED',
+  13: 'INTERNAL',
+  14: 'UNAVAILABLE',
+  15: 'DATA_LOSS',
+  16: 'UNAUTHENTICATED',
+};
+
+/** `INVALID_ARGUMENT: job type ... cannot be cancelled`, from an error body; undefined if none. */
+export function rpcStatusMessage(body: unknown): string | undefined {
+  const parsed = rpcStatus.safeParse(body);
+  if (!parsed.success) return undefined;
+  const { code, message, error } = parsed.data;
+  const text = message ?? error;
+  const name = code === null ? undefined : (GRPC_CODE_NAMES[code] ?? `code ${code}`);
+  if (text === null) return name;
+  return name === undefined ? text : `${name}: ${text}`;
+}

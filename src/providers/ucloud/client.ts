@@ -1,0 +1,291 @@
+// The UCloud Jobs API over HTTP and WebSocket: one method per UCloud call, named as UCloud names it.
+// Returns parsed wire types; knows nothing of the unified job.
+import type { z } from 'zod';
+import type { UCloudSettings } from '../../config.js';
+import { UpstreamError, codeForStatus } from '../errors.js';
+import { HttpClient, type CallOptions } from '../http.js';
+import { encodeQuery, type QueryParams } from '../query.js';
+import { describeZodError } from '../zod.js';
+import { socketCall } from './socket.js';
+import {
+  createResponse,
+  errorBody,
+  errorMessage,
+  job,
+  jobPage,
+  jobsFollowResponse,
+  productsResponse,
+  refreshResponse,
+  unitBulkResponse,
+  unitOrBulkResponse,
+  utilizationResponse,
+  type BrowseParams,
+  type CreateResponse,
+  type Job,
+  type JobIncludeFlags,
+  type JobPage,
+  type JobSpecificationInput,
+  type JobsExtendRequestItem,
+  type JobsFollowResponse,
+  type ProductsResponse,
+  type SearchRequest,
+  type UnitBulkResponse,
+  type UtilizationResponse,
+} from './wire.js';
+
+export const JOBS_PATH = '/api/jobs';
+export const REFRESH_PATH = '/auth/refresh';
+
+export interface UCloudClientOptions {
+  /** Deadline of one HTTP call, retries included; also the WebSocket handshake timeout. */
+  timeoutMs: number;
+}
+
+const FLAG_KEYS = [
+  'filterApplication',
+  'filterState',
+  'includeParameters',
+  'includeApplication',
+  'includeProduct',
+  'includeOthers',
+  'includeUpdates',
+  'includeSupport',
+  'filterCreatedBy',
+  'filterCreatedAfter',
+  'filterCreatedBefore',
+  'filterProvider',
+  'filterProductId',
+  'filterProductCategory',
+  'filterProviderIds',
+  'filterIds',
+] as const satisfies readonly (keyof JobIncludeFlags)[];
+
+const FLAG_KEY_SET: ReadonlySet<string> = new Set(FLAG_KEYS);
+
+/** Flags as UCloud reads them, in the caller's order: comma lists joined, absent ones left out. */
+function flagValues(flags: JobIncludeFlags): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  for (const [key, value] of Object.entries(flags) as [keyof JobIncludeFlags, JobIncludeFlags[keyof JobIncludeFlags]][]) {
+    if (value === undefined || !FLAG_KEY_SET.has(key)) continue;
+    out[key] = typeof value === 'object' ? value.join(',') : value;
+  }
+  return out;
+}
+
+export class UCloudClient {
+  readonly http: HttpClient;
+  /** Only for `POST /auth/refresh`: it must not pass through the refresh-on-401 hook of `http`. */
+  private readonly authHttp: HttpClient;
+  private accessToken: string | null;
+  private refreshing: Promise<void> | null = null;
+
+  constructor(
+    private readonly settings: UCloudSettings,
+    private readonly options: UCloudClientOptions,
+  ) {
+    this.accessToken = settings.token;
+    this.http = new HttpClient({
+      provider: 'UCLOUD',
+      baseUrl: settings.url,
+      timeoutMs: options.timeoutMs,
+      authenticate: () => this.headers(),
+      onUnauthorized: () => this.refreshAfterRejection(),
+      errorMessage,
+    });
+    this.authHttp = new HttpClient({
+      provider: 'UCLOUD',
+      baseUrl: settings.url,
+      timeoutMs: options.timeoutMs,
+      authenticate: () => ({ authorization: `Bearer ${this.settings.refreshToken ?? ''}` }),
+      errorMessage,
+    });
+  }
+
+  /** True when a rejected access token can be replaced (a refresh token is configured). */
+  get canRefresh(): boolean {
+    return this.settings.refreshToken !== null;
+  }
+
+  // ---- calls ----
+
+  browse(params: BrowseParams, options: CallOptions = {}): Promise<JobPage> {
+    const { itemsPerPage, next, consistency, itemsToSkip, sortBy, sortDirection, ...flags } = params;
+    const query: QueryParams = {
+      itemsPerPage,
+      next,
+      consistency,
+      itemsToSkip,
+      sortBy,
+      sortDirection,
+      ...flagValues(flags),
+    };
+    return this.http.call({ method: 'GET', path: `${JOBS_PATH}/browse`, query: encodeQuery(query) }, jobPage, options);
+  }
+
+  retrieve(id: string, flags: JobIncludeFlags = {}, options: CallOptions = {}): Promise<Job> {
+    const query = encodeQuery({ id, ...flagValues(flags) });
+    return this.http.call({ method: 'GET', path: `${JOBS_PATH}/retrieve`, query }, job, options);
+  }
+
+  search(request: SearchRequest, options: CallOptions = {}): Promise<JobPage> {
+    const flags = request.flags ?? {};
+    // Kotlin reads `flags`, Go reads the flags at the top level: send both.
+    const body = {
+      query: request.query,
+      flags,
+      ...flags,
+      itemsPerPage: request.itemsPerPage ?? null,
+      next: request.next ?? null,
+      ...(request.sortBy !== undefined ? { sortBy: request.sortBy } : {}),
+      ...(request.sortDirection !== undefined ? { sortDirection: request.sortDirection } : {}),
+    };
+    return this.http.call({ method: 'POST', path: `${JOBS_PATH}/search`, body: JSON.stringify(body) }, jobPage, options);
+  }
+
+  create(specifications: readonly JobSpecificationInput[], options: CallOptions = {}): Promise<CreateResponse> {
+    return this.bulk(JOBS_PATH, specifications, createResponse, options);
+  }
+
+  terminate(ids: readonly string[], options: CallOptions = {}): Promise<UnitBulkResponse> {
+    return this.bulk(`${JOBS_PATH}/terminate`, ids.map((id) => ({ id })), unitBulkResponse, options);
+  }
+
+  extend(items: readonly JobsExtendRequestItem[], options: CallOptions = {}): Promise<UnitBulkResponse> {
+    return this.bulk(`${JOBS_PATH}/extend`, items, unitBulkResponse, options);
+  }
+
+  async suspend(ids: readonly string[], options: CallOptions = {}): Promise<void> {
+    await this.bulk(`${JOBS_PATH}/suspend`, ids.map((id) => ({ id })), unitOrBulkResponse, options);
+  }
+
+  async unsuspend(ids: readonly string[], options: CallOptions = {}): Promise<void> {
+    await this.bulk(`${JOBS_PATH}/unsuspend`, ids.map((id) => ({ id })), unitOrBulkResponse, options);
+  }
+
+  retrieveProducts(options: CallOptions = {}): Promise<ProductsResponse> {
+    return this.http.call({ method: 'GET', path: `${JOBS_PATH}/retrieveProducts` }, productsResponse, options);
+  }
+
+  /** Not served by the Go backend: expect `NOT_FOUND` there. */
+  retrieveUtilization(jobId: string, options: CallOptions = {}): Promise<UtilizationResponse> {
+    const query = encodeQuery({ jobId });
+    return this.http.call({ method: 'GET', path: `${JOBS_PATH}/retrieveUtilization`, query }, utilizationResponse, options);
+  }
+
+  /**
+   * `jobs.follow` over WebSocket: every `message` frame's payload, parsed. Ends on the final
+   * `response` frame (Kotlin), on the socket closing (Go), or when `signal` aborts. A final frame with
+   * an error status throws; a 401 before any message is retried once with a refreshed token.
+   */
+  async *follow(id: string, options: CallOptions = {}): AsyncGenerator<JobsFollowResponse, void, undefined> {
+    let refreshed = false;
+    for (;;) {
+      const token = await this.currentAccessToken();
+      let received = 0;
+      let retry = false;
+      const frames = socketCall({
+        url: this.socketUrl(),
+        request: {
+          call: 'jobs.follow',
+          streamId: '0',
+          payload: { id },
+          bearer: token,
+          ...(this.settings.project !== null ? { project: this.settings.project } : {}),
+        },
+        handshakeTimeoutMs: this.options.timeoutMs,
+        describe: `jobs.follow ${id}`,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      for await (const frame of frames) {
+        if (frame.kind === 'message') {
+          const parsed = jobsFollowResponse.safeParse(frame.payload);
+          if (!parsed.success) {
+            throw this.followError('BAD_RESPONSE', id, null, `unexpected payload: ${describeZodError(parsed.error)}`);
+          }
+          received++;
+          yield parsed.data;
+          continue;
+        }
+        if (frame.status <= 399) return;
+        if (frame.status === 401 && received === 0 && !refreshed && this.canRefresh) {
+          retry = true;
+          break;
+        }
+        throw this.followError(codeForStatus(frame.status), id, frame.status, this.frameMessage(frame.payload));
+      }
+      if (!retry) return;
+      refreshed = true;
+      await this.refresh();
+    }
+  }
+
+  /** Exchanges the refresh token for a new access token and keeps it for the following calls. */
+  refresh(options: CallOptions = {}): Promise<void> {
+    if (this.settings.refreshToken === null) {
+      return Promise.reject(
+        new UpstreamError({ code: 'UNAUTHENTICATED', provider: 'UCLOUD', message: 'UCLOUD: no refresh token configured' }),
+      );
+    }
+    // Concurrent 401s share one refresh.
+    this.refreshing ??= this.authHttp
+      .call({ method: 'POST', path: REFRESH_PATH }, refreshResponse, options)
+      .then((answer) => {
+        this.accessToken = answer.accessToken;
+      })
+      .finally(() => {
+        this.refreshing = null;
+      });
+    return this.refreshing;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.http.close(), this.authHttp.close()]);
+  }
+
+  // ---- plumbing ----
+
+  /** A bulk call: `{"items": [...]}` in, the backend checks the 1–1000 bound. */
+  private bulk<S extends z.ZodType>(path: string, items: readonly unknown[], schema: S, options: CallOptions): Promise<z.output<S>> {
+    return this.http.call({ method: 'POST', path, body: JSON.stringify({ items }) }, schema, options);
+  }
+
+  private async currentAccessToken(): Promise<string> {
+    if (this.accessToken === null) await this.refresh();
+    if (this.accessToken === null) {
+      throw new UpstreamError({ code: 'UNAUTHENTICATED', provider: 'UCLOUD', message: 'UCLOUD: no access token configured' });
+    }
+    return this.accessToken;
+  }
+
+  private async headers(): Promise<Record<string, string>> {
+    const token = await this.currentAccessToken();
+    return {
+      authorization: `Bearer ${token}`,
+      ...(this.settings.project !== null ? { project: this.settings.project } : {}),
+    };
+  }
+
+  private async refreshAfterRejection(): Promise<boolean> {
+    if (!this.canRefresh) return false;
+    await this.refresh();
+    return true;
+  }
+
+  private socketUrl(): string {
+    const url = new URL(this.settings.url);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    url.pathname = `${url.pathname.replace(/\/+$/, '')}${JOBS_PATH}`;
+    url.search = '';
+    return url.toString();
+  }
+
+  private frameMessage(payload: unknown): string {
+    const parsed = errorBody.safeParse(payload);
+    return (parsed.success ? errorMessage(payload) : undefined) ?? 'no error body';
+  }
+
+  private followError(code: UpstreamError['code'], id: string, status: number | null, detail: string): UpstreamError {
+    const statusText = status === null ? '' : ` answered ${status}`;
+    return new UpstreamError({ code, provider: 'UCLOUD', status, message: `UCLOUD jobs.follow ${id}${statusText}: ${detail}` });
+  }
+}

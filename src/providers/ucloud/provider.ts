@@ -1,0 +1,183 @@
+// The UCloud `JobProvider`: unified requests → UCloud calls, wire jobs → unified jobs.
+import type { UCloudSettings } from '../../config.js';
+import { chunk, mapLimit } from '../concurrency.js';
+import type { CallOptions, GetResult, JobProvider, JobStreamEvent, ListPage, ListRequest, ProviderOptions } from '../contract.js';
+import { UpstreamError, isUpstreamError } from '../errors.js';
+import type { JobState } from '../job.js';
+import { UCloudClient } from './client.js';
+import { foldFrame, logEntries } from './follow.js';
+import { toJob } from './map.js';
+import type { BrowseParams, Job as WireJob, JobSpecificationInput } from './wire.js';
+
+/** The page sizes UCloud's Kotlin backend accepts. */
+const PAGE_SIZES = [10, 25, 50, 100, 250] as const;
+const BATCH = 250;
+const BULK_LIMIT = 1000;
+
+/** UCloud states per unified state; null: a state UCloud can report (unknown values) but not filter on. */
+const UCLOUD_STATES: Readonly<Record<JobState, readonly string[] | null>> = {
+  PENDING: [],
+  QUEUED: ['IN_QUEUE'],
+  RUNNING: ['RUNNING'],
+  SUSPENDED: ['SUSPENDED'],
+  CANCELLING: ['CANCELING'],
+  SUCCEEDED: ['SUCCESS'],
+  FAILED: ['FAILURE'],
+  CANCELLED: [],
+  EXPIRED: ['EXPIRED'],
+  UNKNOWN: null,
+};
+
+/** What every read asks for: the updates (history, finish time, status text) and the parameters. */
+const READ_FLAGS = { includeUpdates: true, includeParameters: true } as const;
+
+export class UCloudProvider implements JobProvider {
+  readonly id = 'UCLOUD' as const;
+  readonly listOrder = 'newest-first' as const;
+  readonly client: UCloudClient;
+  private readonly streams = new Set<AbortController>();
+
+  constructor(settings: UCloudSettings, options: ProviderOptions) {
+    this.client = new UCloudClient(settings, { timeoutMs: options.timeoutMs });
+  }
+
+  async list(request: ListRequest): Promise<ListPage> {
+    const { filter } = request;
+    let filterState: string | undefined;
+    if (filter.states && filter.states.length > 0) {
+      const wanted = filter.states.map((state) => UCLOUD_STATES[state]);
+      if (!wanted.includes(null)) {
+        const states = new Set(wanted.flatMap((list) => list ?? []));
+        if (states.size === 0) return { jobs: [], nextPageToken: null };
+        if (states.size === 1) filterState = [...states][0];
+      }
+    }
+    const before = [filter.createdBefore?.getTime(), request.createdAtOrBefore ? request.createdAtOrBefore.getTime() + 1 : undefined]
+      .filter((ms): ms is number => ms !== undefined);
+    const params: BrowseParams = {
+      itemsPerPage: PAGE_SIZES.find((size) => size >= request.pageSize) ?? 250,
+      next: request.pageToken ?? undefined,
+      sortBy: 'CREATED_AT',
+      sortDirection: 'descending',
+      ...READ_FLAGS,
+      ...(filterState !== undefined ? { filterState } : {}),
+      ...(filter.owner != null ? { filterCreatedBy: filter.owner } : {}),
+      ...(filter.createdAfter != null ? { filterCreatedAfter: filter.createdAfter.getTime() } : {}),
+      ...(before.length > 0 ? { filterCreatedBefore: Math.min(...before) } : {}),
+    };
+    const page = await this.client.browse(params, request.signal ? { signal: request.signal } : {});
+    return { jobs: page.items.map(toJob), nextPageToken: page.next };
+  }
+
+  async getMany(ids: readonly string[], options: CallOptions = {}): Promise<GetResult[]> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return [];
+    const batches = chunk(unique, BATCH);
+    const answers = await mapLimit(batches, 4, async (batch): Promise<WireJob[] | UpstreamError> => {
+      try {
+        const page = await this.client.browse({ itemsPerPage: BATCH, filterIds: batch, ...READ_FLAGS }, options);
+        return page.items;
+      } catch (error) {
+        if (isUpstreamError(error)) return error;
+        throw error;
+      }
+    });
+    const failures = answers.filter(isUpstreamError);
+    if (failures.length === answers.length) throw failures[0];
+    const found = new Map<string, GetResult>();
+    answers.forEach((answer, index) => {
+      if (isUpstreamError(answer)) {
+        for (const id of batches[index] ?? []) found.set(id, answer);
+      } else {
+        for (const item of answer) found.set(item.id, toJob(item));
+      }
+    });
+    return ids.map((id) => found.get(id) ?? null);
+  }
+
+  /** UCloud's terminate has no reason field: the reason is not sent. */
+  async cancel(id: string, options: CallOptions & { reason?: string } = {}): Promise<void> {
+    await this.client.terminate([id], callOptions(options));
+  }
+
+  /** One terminate for all (chunked only beyond UCloud's 1000-item bulk limit). */
+  async cancelMany(ids: readonly string[], options: CallOptions = {}): Promise<void> {
+    for (const batch of chunk([...new Set(ids)], BULK_LIMIT)) await this.client.terminate(batch, options);
+  }
+
+  async extend(id: string, seconds: number, options: CallOptions = {}): Promise<void> {
+    const total = Math.max(0, Math.round(seconds));
+    const requestedTime = { hours: Math.floor(total / 3_600), minutes: Math.floor((total % 3_600) / 60), seconds: total % 60 };
+    await this.client.extend([{ jobId: id, requestedTime }], options);
+  }
+
+  async suspend(id: string, options: CallOptions = {}): Promise<void> {
+    await this.client.suspend([id], options);
+  }
+
+  async resume(id: string, options: CallOptions = {}): Promise<void> {
+    await this.client.unsuspend([id], options);
+  }
+
+  /** Creates one job and returns its id. */
+  async create(specification: JobSpecificationInput, options: CallOptions = {}): Promise<string> {
+    const answer = await this.client.create([specification], options);
+    const id = answer.responses[0]?.id;
+    if (id === undefined) {
+      throw new UpstreamError({ code: 'BAD_RESPONSE', provider: 'UCLOUD', message: 'UCLOUD POST /api/jobs: no job id in the answer' });
+    }
+    return id;
+  }
+
+  /**
+   * The job's own `follow` stream. The first event carries the job from `initialJob`; later events
+   * carry the job again when a frame changed it (else `job` is null) and the frame's log chunks.
+   * Ends with the stream; aborting `signal` ends it quietly.
+   */
+  async *follow(id: string, options: CallOptions = {}): AsyncGenerator<JobStreamEvent, void, undefined> {
+    const controller = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
+    this.streams.add(controller);
+    try {
+      for (let attempt = 1; ; attempt++) {
+        let wire: WireJob | null = null;
+        let frames = 0;
+        for await (const frame of this.client.follow(id, { signal })) {
+          const receivedAt = new Date();
+          frames++;
+          const folded = foldFrame(wire, frame);
+          wire = folded.job;
+          const logs = logEntries(frame, receivedAt);
+          if (!folded.changed && logs.length === 0) continue;
+          yield { job: folded.changed && wire !== null ? toJob(wire) : null, logs };
+        }
+        if (frames > 0 || signal.aborted) return;
+        // The Go backend closes without a frame on an unknown job or a rejected token: HTTP tells
+        // which (and refreshes the token on a 401); if the job is there, the stream is tried once more.
+        await this.client.retrieve(id, {}, { signal });
+        if (attempt >= 2) {
+          throw new UpstreamError({
+            code: 'UNAVAILABLE',
+            provider: 'UCLOUD',
+            message: `UCLOUD jobs.follow ${id}: the stream closed before its first frame`,
+          });
+        }
+      }
+    } finally {
+      this.streams.delete(controller);
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const controller of this.streams) controller.abort();
+    await this.client.close();
+  }
+}
+
+function callOptions(options: CallOptions): CallOptions {
+  return options.signal ? { signal: options.signal } : {};
+}
+
+export function createProvider(settings: UCloudSettings, options: ProviderOptions): UCloudProvider {
+  return new UCloudProvider(settings, options);
+}

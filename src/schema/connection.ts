@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import type { JobFilter } from '../providers/contract.js';
+import { decodeCursor, encodeCursor } from '../listing/cursor.js';
+import { listMerged, type ProviderFailure } from '../listing/merge.js';
+import { sortKeyOf } from '../listing/order.js';
+import { UpstreamError } from '../providers/errors.js';
+import { builder } from './builder.js';
+import { JobProviderEnum, JobStateEnum, ProviderErrorCodeEnum } from './enums.js';
+import { JobRef } from './job.js';
+
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
+export const ProviderErrorRef = builder.objectRef<ProviderFailure>('ProviderError').implement({
+  description: 'A backend that could not contribute to an answer; its jobs are missing from it.',
+  fields: (t) => ({
+    provider: t.field({ type: JobProviderEnum, description: 'The backend that failed.', resolve: (failure) => failure.provider }),
+    code: t.field({ type: ProviderErrorCodeEnum, description: 'Why it failed.', resolve: (failure) => failure.error.code }),
+    message: t.string({ description: 'What happened, for people (never contains credentials).', resolve: (failure) => failure.error.message }),
+  }),
+});
+
+export const JobFilterInput = builder.inputType('JobFilter', {
+  description: 'Narrows a job list. Conditions combine with AND; a list condition matches any of its values.',
+  fields: (t) => ({
+    providers: t.field({ type: [JobProviderEnum], required: false, description: 'Only jobs on these backends.' }),
+    states: t.field({ type: [JobStateEnum], required: false, description: 'Only jobs in these unified states.' }),
+    owner: t.string({ required: false, description: 'Only jobs started by this user (exact, as the backend names users).' }),
+    project: t.string({ required: false, description: 'Only jobs of this project (the backend\'s project ID).' }),
+    createdAfter: t.field({ type: 'DateTime', required: false, description: 'Only jobs created at or after this instant.' }),
+    createdBefore: t.field({ type: 'DateTime', required: false, description: 'Only jobs created strictly before this instant.' }),
+    search: t.string({ required: false, description: 'Only jobs whose name contains this text (case-insensitive).' }),
+  }),
+  validate: z
+    .object({
+      owner: z.string().max(256).nullish(),
+      project: z.string().max(256).nullish(),
+      search: z.string().max(200).nullish(),
+      createdAfter: z.date().nullish(),
+      createdBefore: z.date().nullish(),
+    })
+    .refine((filter) => !filter.createdAfter || !filter.createdBefore || filter.createdAfter < filter.createdBefore, {
+      message: 'createdAfter must be earlier than createdBefore',
+      path: ['createdAfter'],
+    }),
+});
+
+const JobConnectionRef = builder.connectionObject(
+  {
+    type: JobRef,
+    name: 'JobConnection',
+    description: 'A page of the one job list over every backend, newest first.',
+    fields: (t) => ({
+      providerErrors: t.field({
+        type: [ProviderErrorRef],
+        description: 'Backends that failed while this page was built; their jobs are missing from it. Empty when all answered.',
+        resolve: (connection) => connection.providerErrors,
+      }),
+    }),
+  },
+  { name: 'JobEdge', description: 'A job and its position in the list.' },
+);
+
+builder.queryField('jobs', (t) =>
+  t.field({
+    type: JobConnectionRef,
+    description:
+      'Every job of every enabled backend in one list: newest first (`createdAt` descending, ties by provider then `providerJobId`), with opaque cursors that any gateway replica can continue. A backend that fails leaves its jobs out and is reported in `providerErrors`.',
+    args: {
+      first: t.arg.int({
+        required: false,
+        defaultValue: DEFAULT_PAGE_SIZE,
+        description: `How many jobs to return (0 to ${MAX_PAGE_SIZE}).`,
+        validate: z.number().int().min(0, 'first must not be negative').max(MAX_PAGE_SIZE, `first must be at most ${MAX_PAGE_SIZE}`),
+      }),
+      after: t.arg.string({ required: false, description: 'Return the jobs after this cursor (an edge `cursor` or `pageInfo.endCursor`).' }),
+      filter: t.arg({ type: JobFilterInput, required: false, description: 'Which jobs to list; all when absent.' }),
+    },
+    resolve: async (_root, args, context) => {
+      const first = args.first ?? DEFAULT_PAGE_SIZE;
+      const after = args.after ? decodeCursor(args.after) : null;
+      const filter: JobFilter = args.filter ?? {};
+      const wanted = filter.providers && filter.providers.length > 0 ? filter.providers : null;
+      const providers = [...context.services.providers.values()].filter((p) => !wanted || wanted.includes(p.id));
+      const page = await listMerged(providers, filter, first, after, context.signal);
+      const disabled: ProviderFailure[] = (wanted ?? [])
+        .filter((id) => !context.services.providers.has(id))
+        .map((id) => ({
+          provider: id,
+          error: new UpstreamError({ code: 'UNAVAILABLE', provider: id, message: `${id} is not enabled on this gateway` }),
+        }));
+      const edges = page.jobs.map((job) => ({ cursor: encodeCursor(sortKeyOf(job)), node: job }));
+      return {
+        edges,
+        pageInfo: {
+          hasNextPage: page.hasNextPage,
+          hasPreviousPage: after !== null,
+          startCursor: edges[0]?.cursor ?? null,
+          endCursor: edges[edges.length - 1]?.cursor ?? null,
+        },
+        providerErrors: [...page.failures, ...disabled],
+      };
+    },
+  }),
+);

@@ -1,0 +1,80 @@
+import type { JobProvider } from '../providers/contract.js';
+import { isUpstreamError, UpstreamError } from '../providers/errors.js';
+import { PROVIDER_IDS, type ProviderId } from '../providers/job.js';
+import type { ProviderFailure } from '../listing/merge.js';
+import { builder } from './builder.js';
+import { ProviderErrorRef } from './connection.js';
+import { JobProviderEnum } from './enums.js';
+
+interface ProviderStatus {
+  provider: ProviderId;
+  backend: JobProvider | null;
+  reachable: boolean | null;
+  latencyMs: number | null;
+  lastError: ProviderFailure | null;
+}
+
+const ProviderCapabilitiesRef = builder.objectRef<JobProvider>('ProviderCapabilities').implement({
+  description: 'What a backend supports at all (a particular job may allow less: see `Job.capabilities`).',
+  fields: (t) => ({
+    cancel: t.boolean({ description: 'Jobs can be cancelled (RIME: only some job types).', resolve: () => true }),
+    create: t.boolean({ description: 'Jobs can be created through this gateway.', resolve: (p) => 'create' in p && typeof p.create === 'function' }),
+    extend: t.boolean({ description: 'Time allocations can be extended.', resolve: (p) => typeof p.extend === 'function' }),
+    suspend: t.boolean({ description: 'Jobs can be suspended.', resolve: (p) => typeof p.suspend === 'function' }),
+    resume: t.boolean({ description: 'Suspended jobs can be resumed.', resolve: (p) => typeof p.resume === 'function' }),
+    logs: t.boolean({
+      description: 'Live output or events are available (`jobLogs`).',
+      resolve: (p) => typeof p.pollLogs === 'function' || typeof p.follow === 'function',
+    }),
+  }),
+});
+
+const ProviderStatusRef = builder.objectRef<ProviderStatus>('ProviderStatus').implement({
+  description: 'A backend as this gateway sees it right now.',
+  fields: (t) => ({
+    provider: t.field({ type: JobProviderEnum, description: 'Which backend.', resolve: (s) => s.provider }),
+    enabled: t.boolean({ description: 'Configured on this gateway (its URL is set).', resolve: (s) => s.backend !== null }),
+    reachable: t.boolean({
+      nullable: true,
+      description: 'Answered a probe request just now; null when the backend is not enabled.',
+      resolve: (s) => s.reachable,
+    }),
+    latencyMs: t.float({ nullable: true, description: 'How long the probe took, in milliseconds.', resolve: (s) => s.latencyMs }),
+    lastError: t.field({
+      type: ProviderErrorRef,
+      nullable: true,
+      description: 'Why the probe failed; null when it succeeded or the backend is not enabled.',
+      resolve: (s) => s.lastError,
+    }),
+    capabilities: t.field({
+      type: ProviderCapabilitiesRef,
+      nullable: true,
+      description: 'What the backend supports; null when it is not enabled.',
+      resolve: (s) => s.backend,
+    }),
+  }),
+});
+
+async function probe(provider: ProviderId, backend: JobProvider | undefined, signal: AbortSignal | undefined): Promise<ProviderStatus> {
+  if (!backend) return { provider, backend: null, reachable: null, latencyMs: null, lastError: null };
+  const started = performance.now();
+  try {
+    await backend.list({ filter: {}, pageSize: 1, signal });
+    return { provider, backend, reachable: true, latencyMs: performance.now() - started, lastError: null };
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    const upstream = isUpstreamError(error)
+      ? error
+      : new UpstreamError({ code: 'BAD_RESPONSE', provider, message: `${provider} probe failed`, cause: error });
+    return { provider, backend, reachable: false, latencyMs: performance.now() - started, lastError: { provider, error: upstream } };
+  }
+}
+
+builder.queryField('providers', (t) =>
+  t.field({
+    type: [ProviderStatusRef],
+    description: 'Every backend this gateway knows, with whether it is enabled and answers now (one light probe request each).',
+    resolve: (_root, _args, context) =>
+      Promise.all(PROVIDER_IDS.map((id) => probe(id, context.services.providers.get(id), context.signal))),
+  }),
+);

@@ -1,0 +1,53 @@
+import { GraphQLError, Kind, type ValueNode } from 'graphql';
+import { builder } from './builder.js';
+
+const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
+
+function parseDateTime(value: unknown): Date {
+  if (typeof value !== 'string' || !ISO_WITH_ZONE.test(value)) {
+    throw new GraphQLError(
+      `DateTime must be an ISO-8601 string with a time zone, like "2026-03-01T12:00:00Z" (got ${JSON.stringify(value)?.slice(0, 60)})`,
+      { extensions: { code: 'BAD_USER_INPUT' } },
+    );
+  }
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) {
+    throw new GraphQLError(`DateTime ${JSON.stringify(value)} is not a real instant`, { extensions: { code: 'BAD_USER_INPUT' } });
+  }
+  return date;
+}
+
+builder.scalarType('DateTime', {
+  description: 'An instant, as an ISO-8601 string in UTC with milliseconds (`2026-03-01T12:00:00.000Z`). Inputs need an explicit zone.',
+  serialize: (value) => value.toISOString(),
+  parseValue: parseDateTime,
+  parseLiteral: (node) => parseDateTime(node.kind === Kind.STRING ? node.value : undefined),
+});
+
+function literalToJson(node: ValueNode, variables: Record<string, unknown> | null | undefined): unknown {
+  switch (node.kind) {
+    case Kind.STRING:
+    case Kind.BOOLEAN:
+      return node.value;
+    case Kind.INT:
+    case Kind.FLOAT:
+      return Number(node.value);
+    case Kind.NULL:
+      return null;
+    case Kind.LIST:
+      return node.values.map((item) => literalToJson(item, variables));
+    case Kind.OBJECT:
+      return Object.fromEntries(node.fields.map((field) => [field.name.value, literalToJson(field.value, variables)]));
+    case Kind.VARIABLE:
+      return variables?.[node.name.value];
+    case Kind.ENUM:
+      return node.value;
+  }
+}
+
+builder.scalarType('JSON', {
+  description: 'Any JSON value, passed through as the backend holds it (application parameters, outputs, specifications).',
+  serialize: (value) => value,
+  parseValue: (value) => value,
+  parseLiteral: (node, variables) => literalToJson(node, variables),
+});

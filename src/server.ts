@@ -1,0 +1,100 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { Config } from './config.js';
+import { createContext, type GatewayContext, type GatewayServices } from './context.js';
+import { maskError } from './errors.js';
+import { closeProviders, createProviders, type ProviderRegistry } from './providers/registry.js';
+import { schema } from './schema/index.js';
+
+export const GRAPHQL_PATH = '/graphql';
+
+export interface Gateway {
+  readonly yoga: YogaServerInstance<Record<string, never>, GatewayContext>;
+  readonly httpServer: Server;
+  readonly services: GatewayServices;
+  /** Starts listening on the configured host and port; resolves to the GraphQL URL. */
+  listen(): Promise<string>;
+  /** Completes every subscription, closes every connection and the backends' pools. */
+  close(): Promise<void>;
+}
+
+/**
+ * The gateway: a Yoga instance (HTTP, SSE, GraphiQL) served by a node HTTP server, with graphql-ws
+ * on the same port and path. `providers` replaces the ones built from the configuration (tests).
+ */
+export function createGateway(config: Config, options: { providers?: ProviderRegistry } = {}): Gateway {
+  const services: GatewayServices = { config, providers: options.providers ?? createProviders(config) };
+
+  const yoga = createYoga<Record<string, never>, GatewayContext>({
+    schema,
+    graphqlEndpoint: GRAPHQL_PATH,
+    landingPage: false,
+    graphiql: { title: 'Job Gateway', subscriptionsProtocol: 'WS' },
+    maskedErrors: { maskError },
+    logging: 'warn',
+    context: ({ request }) => createContext(services, request?.signal),
+  });
+
+  const httpServer = createServer(yoga);
+  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH });
+  const ws = useServer(
+    {
+      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
+      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
+      onSubscribe: async (context, _id, payload) => {
+        const enveloped = yoga.getEnveloped({ ...context, req: context.extra.request, socket: context.extra.socket, params: payload });
+        const args = {
+          schema: enveloped.schema,
+          operationName: payload.operationName,
+          document: enveloped.parse(payload.query),
+          variableValues: payload.variables,
+          contextValue: await enveloped.contextFactory(),
+          rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
+        };
+        const errors = enveloped.validate(args.schema, args.document);
+        return errors.length > 0 ? errors : args;
+      },
+    },
+    wsServer,
+  );
+
+  let closing: Promise<void> | null = null;
+  return {
+    yoga,
+    httpServer,
+    services,
+    listen: () =>
+      new Promise<string>((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(config.port, config.host, () => {
+          const { port } = httpServer.address() as AddressInfo;
+          resolve(`http://${config.host}:${port}${GRAPHQL_PATH}`);
+        });
+      }),
+    close: () => {
+      closing ??= (async () => {
+        await ws.dispose();
+        await new Promise<void>((resolve) => {
+          wsServer.close(() => resolve());
+        });
+        await new Promise<void>((resolve) => {
+          httpServer.close(() => resolve());
+          httpServer.closeAllConnections();
+        });
+        await closeProviders(services.providers);
+      })();
+      return closing;
+    },
+  };
+}
+
+type Enveloped = ReturnType<Gateway['yoga']['getEnveloped']>;
+
+/** graphql-ws calls these; they run through Yoga's envelop so plugins and masking apply to WebSockets too. */
+interface EnvelopedRoot {
+  execute: Enveloped['execute'];
+  subscribe: Enveloped['subscribe'];
+}

@@ -1,0 +1,79 @@
+// The GPU compute cloud simulator: HMAC-verified HTTP API over a seeded, clock-driven world.
+import { realClock, type Clock } from '../common/clock.js';
+import { SimServer, type BaseSimulatorOptions, type RunningSimulator, type SimResponse } from '../common/server.js';
+import { AuthFailure, SignatureVerifier } from './auth.js';
+import { GpuWorld, type InventoryItem, type RunLogRecord } from './data.js';
+import { errorBody, gpuRoutes } from './routes.js';
+
+export type { InventoryItem, RunLogRecord } from './data.js';
+
+/** A demo key pair; the `pk_`/`sk_` prefixes are the service's. */
+export const DEMO_CREDENTIALS = {
+  apiKey: 'pk_demo_5f3c2a9e81b74d06a3e1c7b92d4f6e08',
+  apiSecret: 'sk_demo_9b1e7c4a20d64f3e8a5c1b7d3e9f2a64',
+} as const;
+
+export interface SimulatorOptions extends BaseSimulatorOptions {
+  apiKey?: string;
+  apiSecret?: string;
+  /** Accepted distance between a request's `X-Time` and the wall clock (default 5 min). */
+  maxClockSkewMs?: number;
+  /** Serve under a path prefix (a deployment behind a proxy); the signature covers it. */
+  basePath?: string;
+  /** `lines`: a run's `logs` come as a list of lines, as older deployments send them. */
+  runLogsFormat?: 'text' | 'lines';
+}
+
+export interface GpuSimulator extends RunningSimulator {
+  readonly credentials: { apiKey: string; apiSecret: string };
+  readonly clock: Clock;
+  /** Every job the list would return now, newest first, with the backend's own status. */
+  inventory(): InventoryItem[];
+  /** What the job's runs have written so far, in started order. */
+  runLogs(jobUuid: string): RunLogRecord[];
+  /** The job exactly as `GET /v1/jobs/{uuid}` would return it now (null when unknown). */
+  snapshot(jobUuid: string): Record<string, unknown> | null;
+}
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<GpuSimulator> {
+  const clock = options.clock ?? realClock;
+  const seed = String(options.seed ?? 1);
+  const credentials = { apiKey: options.apiKey ?? DEMO_CREDENTIALS.apiKey, apiSecret: options.apiSecret ?? DEMO_CREDENTIALS.apiSecret };
+  const basePath = (options.basePath ?? '').replace(/\/+$/, '');
+  const world = new GpuWorld(seed, options.jobCount ?? 320, clock.now());
+  const verifier = new SignatureVerifier({
+    keys: new Map([[credentials.apiKey, credentials.apiSecret]]),
+    maxSkewMs: options.maxClockSkewMs ?? 5 * 60_000,
+    basePath,
+  });
+  const server = new SimServer({
+    name: 'GPU',
+    basePath,
+    seed,
+    routes: gpuRoutes({ world, clock, runLogsFormat: options.runLogsFormat ?? 'text' }),
+    errorBody,
+    authenticate: (request): SimResponse | null => {
+      try {
+        verifier.verify(request);
+        return null;
+      } catch (error) {
+        if (error instanceof AuthFailure) return { status: 401, json: errorBody(401, error.message) };
+        throw error;
+      }
+    },
+  });
+  const url = await server.start(options.port ?? 0, options.host ?? '127.0.0.1');
+  return {
+    url,
+    server,
+    credentials,
+    clock,
+    inventory: () => world.inventory(clock.now()),
+    runLogs: (jobUuid) => world.runLogRecords(jobUuid, clock.now()),
+    snapshot: (jobUuid) => {
+      const job = world.job(jobUuid);
+      return job ? world.jobJson(job, clock.now()) : null;
+    },
+    close: () => server.close(),
+  };
+}
