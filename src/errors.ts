@@ -12,6 +12,7 @@ export function maskError(error: unknown, fallbackMessage: string): Error {
   const original = graphqlError ? graphqlError.originalError : error;
   const location = graphqlError ? { nodes: graphqlError.nodes, path: graphqlError.path } : {};
   if (isUpstreamError(original)) {
+    log.warn('backend call failed', { provider: original.provider, code: original.code, message: original.message });
     return new GraphQLError(original.message, {
       ...location,
       extensions: { code: original.code, provider: original.provider, ...(original.outcomeUnknown ? { outcomeUnknown: true } : {}) },

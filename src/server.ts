@@ -34,7 +34,8 @@ export function createGateway(config: Config, options: { providers?: ProviderReg
     landingPage: false,
     graphiql: { title: 'Job Gateway', subscriptionsProtocol: 'WS' },
     maskedErrors: { maskError },
-    logging: 'warn',
+    // Client errors are answers, not incidents; defects and backend failures are logged by maskError.
+    logging: false,
     context: ({ request }) => createContext(services, request?.signal),
   });
 

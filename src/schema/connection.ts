@@ -31,8 +31,9 @@ export const JobFilterInput = builder.inputType('JobFilter', {
     createdBefore: t.field({ type: 'DateTime', required: false, description: 'Only jobs created strictly before this instant.' }),
     search: t.string({ required: false, description: 'Only jobs whose name contains this text (case-insensitive).' }),
   }),
+  // Loose: the validated value replaces the input, so the fields not checked here must pass through.
   validate: z
-    .object({
+    .looseObject({
       owner: z.string().max(256).nullish(),
       project: z.string().max(256).nullish(),
       search: z.string().max(200).nullish(),
