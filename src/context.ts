@@ -1,11 +1,14 @@
 import type { Config } from './config.js';
 import { JobLoaders } from './loaders.js';
+import type { LiveHub } from './live/hub.js';
 import type { ProviderRegistry } from './providers/registry.js';
 
 /** What lives as long as the gateway: configuration and the enabled backends. */
 export interface GatewayServices {
   config: Config;
   providers: ProviderRegistry;
+  /** Watchers and subscriptions (`jobUpdated`, `jobsUpdated`, `jobLogs`). */
+  live: LiveHub;
 }
 
 /** What lives as long as one GraphQL operation. */

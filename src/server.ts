@@ -6,10 +6,12 @@ import { WebSocketServer } from 'ws';
 import type { Config } from './config.js';
 import { createContext, type GatewayContext, type GatewayServices } from './context.js';
 import { maskError } from './errors.js';
+import { LiveHub, type LiveHubOptions } from './live/hub.js';
 import { closeProviders, createProviders, type ProviderRegistry } from './providers/registry.js';
 import { schema } from './schema/index.js';
 
 export const GRAPHQL_PATH = '/graphql';
+const WS_KEEP_ALIVE_MS = 12_000;
 
 export interface Gateway {
   readonly yoga: YogaServerInstance<Record<string, never>, GatewayContext>;
@@ -23,10 +25,12 @@ export interface Gateway {
 
 /**
  * The gateway: a Yoga instance (HTTP, SSE, GraphiQL) served by a node HTTP server, with graphql-ws
- * on the same port and path. `providers` replaces the ones built from the configuration (tests).
+ * on the same port and path. `providers` replaces the ones built from the configuration (tests);
+ * `live` instruments the live layer (benchmarks).
  */
-export function createGateway(config: Config, options: { providers?: ProviderRegistry } = {}): Gateway {
-  const services: GatewayServices = { config, providers: options.providers ?? createProviders(config) };
+export function createGateway(config: Config, options: { providers?: ProviderRegistry; live?: LiveHubOptions } = {}): Gateway {
+  const providers = options.providers ?? createProviders(config);
+  const services: GatewayServices = { config, providers, live: new LiveHub(providers, config.pollIntervalMs, options.live) };
 
   const yoga = createYoga<Record<string, never>, GatewayContext>({
     schema,
@@ -41,11 +45,19 @@ export function createGateway(config: Config, options: { providers?: ProviderReg
 
   const httpServer = createServer(yoga);
   const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH });
+  // Operations under way on graphql-ws, so shutdown can let their `complete` go out first.
+  const operations = new Set<string>();
   const ws = useServer(
     {
+      onComplete: (context, id) => {
+        operations.delete(`${String(context.extra.request.socket.remotePort)}:${id}`);
+      },
+      onError: (context, id) => {
+        operations.delete(`${String(context.extra.request.socket.remotePort)}:${id}`);
+      },
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
-      onSubscribe: async (context, _id, payload) => {
+      onSubscribe: async (context, id, payload) => {
         const enveloped = yoga.getEnveloped({ ...context, req: context.extra.request, socket: context.extra.socket, params: payload });
         const args = {
           schema: enveloped.schema,
@@ -56,10 +68,14 @@ export function createGateway(config: Config, options: { providers?: ProviderReg
           rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
         };
         const errors = enveloped.validate(args.schema, args.document);
-        return errors.length > 0 ? errors : args;
+        if (errors.length > 0) return errors;
+        operations.add(`${String(context.extra.request.socket.remotePort)}:${id}`);
+        return args;
       },
     },
     wsServer,
+    // Pings keep idle subscriptions alive through proxies and detect dead clients.
+    WS_KEEP_ALIVE_MS,
   );
 
   let closing: Promise<void> | null = null;
@@ -77,6 +93,11 @@ export function createGateway(config: Config, options: { providers?: ProviderReg
       }),
     close: () => {
       closing ??= (async () => {
+        // Subscriptions first: each one completes properly (graphql-ws `complete`, SSE end of
+        // stream) before the sockets go away.
+        await services.live.close();
+        const deadline = Date.now() + 2_000;
+        while (operations.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
         await ws.dispose();
         await new Promise<void>((resolve) => {
           wsServer.close(() => resolve());

@@ -25,6 +25,8 @@ export class UpstreamError extends Error {
    * (deadline passed or the connection dropped after the request was sent).
    */
   readonly outcomeUnknown: boolean;
+  /** The backend's own reason, when it gave one in an error answer (credentials already redacted). */
+  readonly backendMessage: string | null;
 
   constructor(init: {
     code: UpstreamErrorCode;
@@ -32,6 +34,7 @@ export class UpstreamError extends Error {
     message: string;
     status?: number | null;
     outcomeUnknown?: boolean;
+    backendMessage?: string | null;
     cause?: unknown;
   }) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -39,6 +42,7 @@ export class UpstreamError extends Error {
     this.provider = init.provider;
     this.status = init.status ?? null;
     this.outcomeUnknown = init.outcomeUnknown ?? false;
+    this.backendMessage = init.backendMessage ?? null;
   }
 }
 

@@ -208,11 +208,14 @@ export class HttpClient {
         if (await this.waitToRetry(attempt, retryAfterMs, startedAt, signal, options.signal)) continue;
         if (deadline.aborted) throw this.error('TIMEOUT', request, null, `no answer within ${this.options.timeoutMs} ms`);
       }
-      let backendMessage = redact(this.backendMessage(body), secrets);
-      if (retryAfterMs !== null) backendMessage += ` (Retry-After ${Math.ceil(retryAfterMs / 1000)} s)`;
-      throw this.error(codeForStatus(status), request, status, backendMessage, {
+      const reason = this.backendMessage(body);
+      const backendMessage = reason === null ? null : redact(reason, secrets);
+      let detail = backendMessage ?? (body.trim() === '' ? 'no error body' : 'error body without a message');
+      if (retryAfterMs !== null) detail += ` (Retry-After ${Math.ceil(retryAfterMs / 1000)} s)`;
+      throw this.error(codeForStatus(status), request, status, detail, {
         // A 5xx or gateway timeout on a mutation does not prove it was not applied.
         outcomeUnknown: !idempotent && (status >= 500 || status === 408),
+        backendMessage,
       });
     }
   }
@@ -245,15 +248,16 @@ export class HttpClient {
     return Buffer.concat(chunks).toString('utf8');
   }
 
-  private backendMessage(body: string): string {
-    if (body.trim() === '') return 'no error body';
+  /** The backend's reason out of an error body; null when it gave none. */
+  private backendMessage(body: string): string | null {
+    if (body.trim() === '') return null;
     let json: unknown;
     try {
       json = JSON.parse(body);
     } catch {
-      return body.slice(0, 200).replace(/\s+/g, ' ').trim();
+      return body.slice(0, 200).replace(/\s+/g, ' ').trim() || null;
     }
-    return (this.options.errorMessage?.(json) ?? 'error body without a message').slice(0, 500);
+    return this.options.errorMessage?.(json)?.slice(0, 500) || null;
   }
 
   /**
@@ -286,7 +290,7 @@ export class HttpClient {
     request: OutgoingRequest,
     status: number | null,
     detail: string,
-    extra: { outcomeUnknown?: boolean; cause?: unknown } = {},
+    extra: { outcomeUnknown?: boolean; backendMessage?: string | null; cause?: unknown } = {},
   ): UpstreamError {
     const where = `${request.method} ${this.basePath}${request.path}`;
     const statusText = status === null ? '' : ` answered HTTP ${status}`;

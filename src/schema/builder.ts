@@ -54,6 +54,9 @@ export const builder = new SchemaBuilder<{
   },
   errors: {
     defaultTypes: [],
+    // Lets a mutation answer broken argument rules (validation plugin) as an InvalidInputError
+    // result. "Unsafely" is about auth plugins running after validation; there are none here.
+    unsafelyHandleInputErrors: true,
   },
   validation: {
     validationError: (failure) => badInput(failure.issues),

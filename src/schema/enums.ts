@@ -2,6 +2,14 @@ import { UPSTREAM_ERROR_CODES } from '../providers/errors.js';
 import { JOB_STATES, PROVIDER_IDS, type JobState, type ProviderId } from '../providers/job.js';
 import { builder } from './builder.js';
 
+/** An enum from a list of values, each with the description introspection tools show. */
+export function describedEnum<const V extends string>(name: string, description: string, values: readonly V[], descriptions: Record<V, string>) {
+  return builder.enumType(name, {
+    description,
+    values: Object.fromEntries(values.map((value) => [value, { value, description: descriptions[value] }])) as Record<V, { value: V; description: string }>,
+  });
+}
+
 const PROVIDER_DESCRIPTIONS: Record<ProviderId, string> = {
   UCLOUD: 'UCloud: HPC and cloud jobs (`UCloudJob`).',
   RIME: 'RIME (Robust Intelligence): model stress tests, continuous tests and scans (`RimeJob`).',
@@ -9,13 +17,7 @@ const PROVIDER_DESCRIPTIONS: Record<ProviderId, string> = {
   GPU: 'The GPU compute cloud: containerised GPU jobs (`GpuJob`).',
 };
 
-export const JobProviderEnum = builder.enumType('JobProvider', {
-  description: 'The backend a job lives on.',
-  values: Object.fromEntries(PROVIDER_IDS.map((id) => [id, { value: id, description: PROVIDER_DESCRIPTIONS[id] }])) as Record<
-    ProviderId,
-    { value: ProviderId; description: string }
-  >,
-});
+export const JobProviderEnum = describedEnum('JobProvider', 'The backend a job lives on.', PROVIDER_IDS, PROVIDER_DESCRIPTIONS);
 
 const STATE_DESCRIPTIONS: Record<JobState, string> = {
   PENDING: 'Accepted, but no resources requested or allocated yet (RIME REQUESTED).',
@@ -30,13 +32,12 @@ const STATE_DESCRIPTIONS: Record<JobState, string> = {
   UNKNOWN: 'The backend reported a state this gateway does not know; see `providerState`.',
 };
 
-export const JobStateEnum = builder.enumType('JobState', {
-  description: 'The unified state of a job across every backend. `providerState` keeps the backend\'s own word.',
-  values: Object.fromEntries(JOB_STATES.map((state) => [state, { value: state, description: STATE_DESCRIPTIONS[state] }])) as Record<
-    JobState,
-    { value: JobState; description: string }
-  >,
-});
+export const JobStateEnum = describedEnum(
+  'JobState',
+  'The unified state of a job across every backend. `providerState` keeps the backend\'s own word.',
+  JOB_STATES,
+  STATE_DESCRIPTIONS,
+);
 
 const ERROR_DESCRIPTIONS: Record<(typeof UPSTREAM_ERROR_CODES)[number], string> = {
   UNAVAILABLE: 'The backend could not be reached, answered 5xx, or kept rate-limiting past the deadline.',
@@ -48,10 +49,4 @@ const ERROR_DESCRIPTIONS: Record<(typeof UPSTREAM_ERROR_CODES)[number], string> 
   REJECTED: 'The backend refused the request (another 4xx); the message carries its reason.',
 };
 
-export const ProviderErrorCodeEnum = builder.enumType('ProviderErrorCode', {
-  description: 'Why a backend call failed.',
-  values: Object.fromEntries(UPSTREAM_ERROR_CODES.map((code) => [code, { value: code, description: ERROR_DESCRIPTIONS[code] }])) as Record<
-    (typeof UPSTREAM_ERROR_CODES)[number],
-    { value: (typeof UPSTREAM_ERROR_CODES)[number]; description: string }
-  >,
-});
+export const ProviderErrorCodeEnum = describedEnum('ProviderErrorCode', 'Why a backend call failed.', UPSTREAM_ERROR_CODES, ERROR_DESCRIPTIONS);

@@ -1,18 +1,34 @@
 import { GraphQLError } from 'graphql';
+import type { InputIssue } from '../mutations/failures.js';
 
-export interface InputIssue {
+/** A standard-schema issue, as the validation plugin reports it. */
+export interface SchemaIssue {
   readonly message: string;
   readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined;
 }
 
-function pathOf(issue: InputIssue): string {
+export type { InputIssue };
+
+/**
+ * Client input that breaks a rule. A GraphQL error with code BAD_USER_INPUT for queries; for
+ * mutations the errors plugin answers it as the typed `InvalidInputError` result instead.
+ */
+export class InvalidInputError extends GraphQLError {
+  readonly code = 'INVALID_INPUT' as const;
+  readonly issues: readonly InputIssue[];
+
+  constructor(issues: readonly InputIssue[]) {
+    const text = issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join('; ');
+    super(`Invalid input: ${text}`, { extensions: { code: 'BAD_USER_INPUT', issues } });
+    this.issues = issues;
+  }
+}
+
+function pathOf(issue: SchemaIssue): string {
   return (issue.path ?? []).map((part) => String(typeof part === 'object' ? part.key : part)).join('.');
 }
 
-/** A client-input error that names what was wrong; never a 500. */
-export function badInput(issues: readonly InputIssue[]): GraphQLError {
-  const text = issues.map((issue) => (pathOf(issue) ? `${pathOf(issue)}: ${issue.message}` : issue.message)).join('; ');
-  return new GraphQLError(`Invalid input: ${text}`, {
-    extensions: { code: 'BAD_USER_INPUT', issues: issues.map((issue) => ({ path: pathOf(issue), message: issue.message })) },
-  });
+/** The error for broken input rules, naming each one. */
+export function badInput(issues: readonly SchemaIssue[]): InvalidInputError {
+  return new InvalidInputError(issues.map((issue) => ({ path: pathOf(issue), message: issue.message })));
 }

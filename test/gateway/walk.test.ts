@@ -3,10 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../../schema/client/index.js';
 import type { JobsPageQuery } from '../../schema/client/graphql.js';
-import type { GpuProvider } from '../../src/providers/gpu/provider.js';
-import type { UCloudProvider } from '../../src/providers/ucloud/provider.js';
 import { designOrder, key, truth } from '../support/expected.js';
 import { gqlData, startWorld, type World } from '../support/gateway.js';
+import { newGpuJob, newUCloudJob } from '../support/jobs.js';
 
 const JobsPage = graphql(`
   query JobsPage($first: Int, $after: String, $filter: JobFilter) {
@@ -86,13 +85,7 @@ describe('jobs: walking the whole list', () => {
     const first = await gqlData(world.url, JobsPage, { first: 10 });
     const before = await gqlData(world.url, JobsPage, { first: 10, after: first.jobs.pageInfo.endCursor });
     world.clock.advance(1_000);
-    const gpu = world.gateway.services.providers.get('GPU') as GpuProvider;
-    const created = await gpu.create({
-      title: 'keyset probe',
-      task: 'BATCH',
-      max_timeout_run_ms: 600_000,
-      parameters: { type: 'docker', parameters: { image: 'busybox', tag: 'latest' } },
-    });
+    const created = await newGpuJob(world, { title: 'keyset probe' });
     const head = await gqlData(world.url, JobsPage, { first: 1 });
     expect(head.jobs.edges[0]?.node.providerJobId).toBe(created.providerJobId);
     const again = await gqlData(world.url, JobsPage, { first: 10, after: first.jobs.pageInfo.endCursor });
@@ -109,30 +102,10 @@ describe('jobs: walking the whole list', () => {
   it('orders jobs created in the same millisecond by provider, then id, across page boundaries', async () => {
     world.clock.advance(60_000);
     const createdAt = new Date(world.clock.now()).toISOString();
-    const gpu = world.gateway.services.providers.get('GPU') as GpuProvider;
-    const ucloud = world.gateway.services.providers.get('UCLOUD') as UCloudProvider;
     const gpuIds: string[] = [];
-    for (let i = 0; i < 3; i++) {
-      const job = await gpu.create({
-        title: `tie ${i}`,
-        task: 'BATCH',
-        max_timeout_run_ms: 600_000,
-        parameters: { type: 'docker', parameters: { image: 'busybox', tag: 'latest' } },
-      });
-      gpuIds.push(job.providerJobId);
-    }
+    for (let i = 0; i < 3; i++) gpuIds.push((await newGpuJob(world, { title: `tie ${i}` })).providerJobId);
     const ucloudIds: string[] = [];
-    for (let i = 0; i < 2; i++) {
-      ucloudIds.push(
-        await ucloud.create({
-          application: { name: 'jupyter-lab', version: '4.2.5' },
-          product: { id: 'u1-standard-8', category: 'u1-standard', provider: 'ucloud' },
-          name: `tie ${i}`,
-          allowDuplicateJob: true,
-          timeAllocation: { hours: 1, minutes: 0, seconds: 0 },
-        }),
-      );
-    }
+    for (let i = 0; i < 2; i++) ucloudIds.push(await newUCloudJob(world, { name: `tie ${i}` }));
     const expected = [...gpuIds.sort().map((id) => `GPU:${id}`), ...ucloudIds.sort().map((id) => `UCLOUD:${id}`)];
     const seen: string[] = [];
     let after: string | null = null;

@@ -100,6 +100,26 @@ describe('Data Manager wire and mapping', () => {
     expect(job.taskIds).toEqual(['task-11111111-2222-4333-8444-555555555555']);
   });
 
+  it('maps a live instance with a DELETE task to CANCELLING (deletion under way), an ended one to its phase', () => {
+    const { id, ...rest } = summary;
+    const tasks = [
+      { id: 'task-11111111-2222-4333-8444-555555555555', purpose: 'CREATE' },
+      { id: 'task-66666666-7777-4888-9999-aaaaaaaaaaaa', purpose: 'DELETE' },
+    ];
+    const running = toJob(instanceGetResponseSchema.parse({ ...rest, phase: 'RUNNING', stopped: undefined, tasks }), id);
+    expect(running.state).toBe('CANCELLING');
+    expect(running.providerState).toBe('RUNNING');
+    expect(running.capabilities.cancel).toBe(false);
+    const pending = toJob(instanceGetResponseSchema.parse({ ...rest, phase: 'PENDING', stopped: undefined, tasks }), id);
+    expect(pending.state).toBe('CANCELLING');
+    const completed = toJob(instanceGetResponseSchema.parse({ ...rest, phase: 'COMPLETED', tasks }), id);
+    expect(completed.state).toBe('SUCCEEDED');
+    expect(completed.capabilities.cancel).toBe(false);
+    const created = toJob(instanceGetResponseSchema.parse({ ...rest, phase: 'RUNNING', stopped: undefined, tasks: tasks.slice(0, 1) }), id);
+    expect(created.state).toBe('RUNNING');
+    expect(created.capabilities.cancel).toBe(true);
+  });
+
   it('maps every phase as DESIGN says, and an unknown one to UNKNOWN', () => {
     expect(
       Object.fromEntries(
@@ -261,6 +281,8 @@ describe('Data Manager provider against the simulator', () => {
 
     const [during] = await provider.getMany([target.id]);
     expect(dm(during).providerState).toBe('RUNNING');
+    expect(dm(during).state).toBe('CANCELLING');
+    expect(dm(during).capabilities.cancel).toBe(false);
     expect(dm(during).taskIds).toHaveLength(2);
     const [createTask, deleteTask] = sim.taskIds(target.id) as [string, string];
     const second = await provider.pollLogs(target.id, first.cursor);

@@ -9,6 +9,7 @@ import { createProvider, type GpuProvider } from '../../src/providers/gpu/provid
 import { canonicalJson, canonicalString, signature, signedHeaders } from '../../src/providers/gpu/signing.js';
 import { gpuErrorMessage, gpuJobListSchema, gpuJobRunDetailSchema, gpuJobSchema, type GpuCreateJobBody } from '../../src/providers/gpu/wire.js';
 import type { GpuJob, Job, JobState } from '../../src/providers/job.js';
+import type { GpuJobSpec } from '../../src/providers/specs.js';
 import { encodeQuery } from '../../src/providers/query.js';
 import { ManualClock } from '../../src/simulators/common/clock.js';
 import type { RecordedRequest } from '../../src/simulators/common/server.js';
@@ -201,9 +202,9 @@ describe('wire schemas and mapping', () => {
     gpu_name: '<string>',
     gpu_registry_uuid: '<string>',
     max_timeout_assign_ms: 123,
-    max_timeout_run_ms: 123,
+    maxTimeoutRunMs: 123,
     max_timeout_start_ms: 123,
-    max_retry_count: 123,
+    maxRetryCount: 123,
     max_node_count: 123,
     image_size_bytes: 123,
     container_access_tokens: [],
@@ -392,8 +393,8 @@ describe('list', () => {
     const created = await provider.create({
       title: 'inserted mid-listing',
       task: 'BATCH',
-      max_timeout_run_ms: 600_000,
-      parameters: { type: 'docker', parameters: { image: 'pytorch/pytorch', tag: '2.5.1-cuda12.4-cudnn9-runtime' } },
+      maxTimeoutRunMs: 600_000,
+      docker: { image: 'pytorch/pytorch', tag: '2.5.1-cuda12.4-cudnn9-runtime' },
     });
     const rest: Job[] = [];
     let token = first.nextPageToken;
@@ -623,6 +624,26 @@ describe('cancel', () => {
 });
 
 describe('create', () => {
+  const spec: GpuJobSpec = {
+    title: 'Übersetzung de→ja 🚀',
+    description: 'Nightly batch — résumé ranking',
+    task: 'BATCH',
+    maxTimeoutRunMs: 900_000,
+    gpuCount: 1,
+    gpuName: 'NVIDIA RTX 4090',
+    cpuCount: 4,
+    docker: {
+      image: 'huggingface/transformers-pytorch-gpu',
+      tag: 'latest',
+      env: [
+        { name: 'HF_TOKEN', value: 'hf_create_test_secret_value' },
+        { name: 'BATCH_SIZE', value: '32' },
+      ],
+      secret: 'registry-password-never-shown',
+      ports: [],
+    },
+  };
+  // The same job as the seed's create body, written out: what must go on the wire.
   const body: GpuCreateJobBody = {
     title: 'Übersetzung de→ja 🚀',
     description: 'Nightly batch — résumé ranking',
@@ -645,7 +666,7 @@ describe('create', () => {
 
   it('creates a job from the canonical body, applies defaults, and runs it to the end', async () => {
     const before = sim.server.count('POST /v1/jobs');
-    const job = await provider.create(body);
+    const job = await provider.create(spec);
     expect(sim.server.count('POST /v1/jobs') - before).toBe(1);
     const sent = lastRequest('POST /v1/jobs').body;
     expect(sent).toBe(canonicalJson(body));
@@ -684,11 +705,11 @@ describe('create', () => {
   });
 
   it('reports validation failures naming the field', async () => {
-    const short = await rejection(provider.create({ ...body, max_timeout_run_ms: 1_000 }));
+    const short = await rejection(provider.create({ ...spec, maxTimeoutRunMs: 1_000 }));
     expect(short.code).toBe('REJECTED');
     expect(short.status).toBe(400);
     expect(short.message).toContain('max_timeout_run_ms');
-    const both = await rejection(provider.create({ ...body, gpu_registry_uuid: '01234567-89ab-cdef-0123-456789abcdef' }));
+    const both = await rejection(provider.create({ ...spec, gpuRegistryUuid: '01234567-89ab-cdef-0123-456789abcdef' }));
     expect(both.message).toMatch(/gpu_name.*gpu_registry_uuid/);
   });
 });

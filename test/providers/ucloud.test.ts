@@ -8,6 +8,7 @@ import { foldFrame } from '../../src/providers/ucloud/follow.js';
 import { toJob, toJobState } from '../../src/providers/ucloud/map.js';
 import { createProvider, type UCloudProvider } from '../../src/providers/ucloud/provider.js';
 import { errorMessage, job as jobSchema, jobsFollowResponse, unitBulkResponse, type JobSpecificationInput } from '../../src/providers/ucloud/wire.js';
+import type { UCloudJobSpec } from '../../src/providers/specs.js';
 import { ManualClock } from '../../src/simulators/common/clock.js';
 import { DEMO_CREDENTIALS, startSimulator, type UCloudSimulator } from '../../src/simulators/ucloud/index.js';
 
@@ -138,12 +139,12 @@ function concatenated(events: JobStreamEvent[], rank: number, stream: 'STDOUT' |
     .join('');
 }
 
-const TERMINAL_SPEC: JobSpecificationInput = {
+const TERMINAL_SPEC: UCloudJobSpec = {
   application: { name: 'terminal-ubuntu', version: '0.22.0' },
   product: { id: 'u1-standard-2', category: 'u1-standard', provider: 'ucloud' },
   name: 'follow test (3 nodes)',
   replicas: 3,
-  timeAllocation: { hours: 0, minutes: 3, seconds: 0 },
+  timeAllocationSeconds: 180,
 };
 
 describe('UCloud wire schemas and mapping', () => {
@@ -451,17 +452,26 @@ describe('UCloud provider against the Kotlin simulator', () => {
   });
 
   it('creates a job that queues, then runs', async () => {
-    const spec: JobSpecificationInput = {
+    const spec: UCloudJobSpec = {
       application: { name: 'gromacs', version: '2024.3' },
       product: { id: 'u1-standard-16', category: 'u1-standard', provider: 'ucloud' },
       name: 'lysozyme_md_run_99',
       replicas: 2,
       parameters: { nsteps: { type: 'integer', value: 50_000 } },
-      timeAllocation: { hours: 4, minutes: 0, seconds: 0 },
+      timeAllocationSeconds: 4 * 3_600 + 90,
+    };
+    // What the wire notes say `create` takes: a bulk request of JobSpecifications.
+    const wire: JobSpecificationInput = {
+      application: { name: 'gromacs', version: '2024.3' },
+      product: { id: 'u1-standard-16', category: 'u1-standard', provider: 'ucloud' },
+      name: 'lysozyme_md_run_99',
+      replicas: 2,
+      parameters: { nsteps: { type: 'integer', value: 50_000 } },
+      timeAllocation: { hours: 4, minutes: 1, seconds: 30 },
     };
     const id = await provider.create(spec);
     expect(id).toMatch(/^\d+$/);
-    expect(JSON.parse(lastRequest(sim, 'POST /api/jobs').body)).toEqual({ items: [spec] });
+    expect(JSON.parse(lastRequest(sim, 'POST /api/jobs').body)).toEqual({ items: [wire] });
     expect(sim.inventory().find((item) => item.id === id)).toMatchObject({ state: 'IN_QUEUE', name: 'lysozyme_md_run_99', createdAtMs: clock.now() });
     const created = ucloud((await provider.getMany([id]))[0]);
     expect(created).toMatchObject({ state: 'QUEUED', owner: sim.username, project: null, replicas: 2, applicationName: 'gromacs' });

@@ -20,7 +20,18 @@ export function toJobState(phase: string): JobState {
 
 /** Any instance can be deleted; the gateway offers it as a cancel only while the instance still runs. */
 export function capabilities(state: JobState): Capabilities {
-  return { cancel: !isTerminal(state), extend: false, suspend: false, resume: false, logs: true };
+  return { cancel: !isTerminal(state) && state !== 'CANCELLING', extend: false, suspend: false, resume: false, logs: true };
+}
+
+/**
+ * The instance's state. A deleted instance keeps its phase until it disappears, so a DELETE task
+ * on an instance still live is what says the deletion is under way (only the single-instance get
+ * lists tasks; a list entry shows the phase alone).
+ */
+function stateOf(wire: InstanceSummary | InstanceGetResponse): JobState {
+  const state = toJobState(wire.phase);
+  const deleting = 'tasks' in wire && wire.tasks.some((task) => task.purpose === 'DELETE');
+  return deleting && !isTerminal(state) ? 'CANCELLING' : state;
 }
 
 function runningTimeSeconds(runTime: string, started: Date | null, stopped: Date | null): number | null {
@@ -34,7 +45,7 @@ export function toJob(wire: InstanceSummary): DataManagerInstance;
 export function toJob(wire: InstanceGetResponse, instanceId: string): DataManagerInstance;
 export function toJob(wire: InstanceSummary | InstanceGetResponse, instanceId?: string): DataManagerInstance {
   const id = instanceId ?? ('id' in wire ? wire.id : '');
-  const state = toJobState(wire.phase);
+  const state = stateOf(wire);
   return {
     provider: 'DATA_MANAGER',
     providerJobId: id,

@@ -1,5 +1,6 @@
 import { isTerminal, type Capabilities, type GpuJob, type GpuVolume, type JobState } from '../job.js';
-import type { GpuJobWire } from './wire.js';
+import type { GpuJobSpec } from '../specs.js';
+import type { GpuCreateJobBody, GpuDockerParametersInput, GpuJobWire, GpuVolumeInput } from './wire.js';
 
 const STATES: Readonly<Record<string, JobState>> = {
   PENDING: 'QUEUED',
@@ -16,7 +17,8 @@ export function toJobState(status: string): JobState {
 }
 
 export function capabilities(state: JobState): Capabilities {
-  return { cancel: !isTerminal(state), extend: false, suspend: false, resume: false, logs: true };
+  // A cancellation under way needs no second one.
+  return { cancel: !isTerminal(state) && state !== 'CANCELLING', extend: false, suspend: false, resume: false, logs: true };
 }
 
 function finiteNumbers(values: readonly number[] | null): number[] {
@@ -83,5 +85,56 @@ export function toJob(wire: GpuJobWire, uuid: string): GpuJob {
     ports: finiteNumbers(docker?.ports ?? null),
     allowedIps: docker?.allowed_ips ?? [],
     volumes,
+  };
+}
+
+/** The entries of `value` that are set: absent fields leave the backend's defaults. */
+function present<T extends Record<string, unknown>>(value: T): { [K in keyof T]?: Exclude<T[K], null | undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== null && entry !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], null | undefined>;
+  };
+}
+
+function dockerParameters(docker: GpuJobSpec['docker']): GpuDockerParametersInput {
+  const volumes = docker.volumes?.map(
+    (volume): GpuVolumeInput =>
+      present({ image: volume.image, mount: volume.mount, registry: volume.registry, secret: volume.secret, tag: volume.tag, user: volume.user }),
+  );
+  return present({
+    image: docker.image,
+    tag: docker.tag,
+    host: docker.host,
+    user: docker.user,
+    secret: docker.secret,
+    sshkey: docker.sshkey,
+    imagesrc: docker.imageSource,
+    env: docker.env ? Object.fromEntries(docker.env.map((variable) => [variable.name, variable.value])) : undefined,
+    ports: docker.ports ? [...docker.ports] : undefined,
+    allowed_ips: docker.allowedIps ? [...docker.allowedIps] : undefined,
+    volumes,
+  });
+}
+
+/** The `POST /v1/jobs` body (seed 004) for a new job. */
+export function toCreateBody(spec: GpuJobSpec): GpuCreateJobBody {
+  return {
+    parameters: { type: 'docker', parameters: dockerParameters(spec.docker) },
+    title: spec.title,
+    task: spec.task,
+    max_timeout_run_ms: spec.maxTimeoutRunMs,
+    ...present({
+      description: spec.description,
+      cpu_count: spec.cpuCount,
+      gpu_count: spec.gpuCount,
+      gpu_name: spec.gpuName,
+      gpu_registry_uuid: spec.gpuRegistryUuid,
+      max_node_count: spec.maxNodeCount,
+      max_retry_count: spec.maxRetryCount,
+      max_timeout_assign_ms: spec.maxTimeoutAssignMs,
+      max_timeout_start_ms: spec.maxTimeoutStartMs,
+      min_ram_gb: spec.minRamGb,
+      min_vram_gb: spec.minVramGb,
+      min_storage_gb: spec.minStorageGb,
+    }),
   };
 }

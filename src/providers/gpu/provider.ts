@@ -4,10 +4,11 @@ import type { CallOptions, GetResult, JobProvider, ListPage, ListRequest, LogEnt
 import { isUpstreamError, UpstreamError } from '../errors.js';
 import type { GpuJob } from '../job.js';
 import { GpuClient, type GpuClientOptions } from './client.js';
-import { toJob } from './map.js';
+import { toCreateBody, toJob } from './map.js';
 import { createdWindow, decodePageToken, encodePageToken, statusFilter, type CreatedWindow } from './pushdown.js';
 import { inStartedOrder, isFinishedRun, parseRunCursor, runLogText, serializeRunCursor, type RunCursor } from './runlogs.js';
-import type { GpuCreateJobBody, GpuJobRunWire } from './wire.js';
+import type { GpuJobRunWire } from './wire.js';
+import type { GpuJobSpec } from '../specs.js';
 
 export const DEFAULT_CANCEL_REASON = 'Cancelled via Job Gateway';
 /** The API's largest `limit`. */
@@ -84,8 +85,9 @@ export class GpuProvider implements JobProvider {
   }
 
   /** Creates a BATCH job from the API's own create body. */
-  async create(body: GpuCreateJobBody, options: CallOptions = {}): Promise<GpuJob> {
-    const wire = await this.client.createJob(body, options);
+  /** Creates a job; the answer is the job as created. Never retried. */
+  async create(spec: GpuJobSpec, options: CallOptions = {}): Promise<GpuJob> {
+    const wire = await this.client.createJob(toCreateBody(spec), options);
     if (!wire.uuid) {
       throw new UpstreamError({ code: 'BAD_RESPONSE', provider: 'GPU', message: 'GPU POST /v1/jobs: the created job has no uuid' });
     }

@@ -1,6 +1,7 @@
 // UCloud wire job → unified job (DESIGN's state table).
 import { isTerminal, type Capabilities, type JobState, type UCloudJob } from '../job.js';
-import { FINAL_STATES, type Job as WireJob, type SimpleDuration } from './wire.js';
+import type { UCloudJobSpec } from '../specs.js';
+import { FINAL_STATES, type Job as WireJob, type JobSpecificationInput, type SimpleDuration } from './wire.js';
 
 const STATES: Readonly<Record<string, JobState>> = {
   IN_QUEUE: 'QUEUED',
@@ -19,7 +20,8 @@ export function toJobState(state: string | null | undefined): JobState {
 export function capabilities(wire: WireJob, state: JobState = toJobState(wire.status.state)): Capabilities {
   const providerState = wire.status.state;
   return {
-    cancel: !isTerminal(state),
+    // A cancellation under way needs no second one.
+    cancel: !isTerminal(state) && state !== 'CANCELLING',
     extend: (providerState === 'RUNNING' || providerState === 'IN_QUEUE') && wire.specification.timeAllocation !== null,
     suspend: providerState === 'RUNNING',
     resume: providerState === 'SUSPENDED',
@@ -102,5 +104,26 @@ export function toJob(wire: WireJob): UCloudJob {
     parameters: spec.parameters,
     resources: spec.resources,
     updates: wire.updates.map((update) => ({ state: update.state, status: update.status, timestamp: new Date(update.timestamp) })),
+  };
+}
+
+/** Seconds as UCloud's `SimpleDuration`. */
+export function toSimpleDuration(seconds: number): SimpleDuration {
+  const total = Math.max(0, Math.round(seconds));
+  return { hours: Math.floor(total / 3_600), minutes: Math.floor((total % 3_600) / 60), seconds: total % 60 };
+}
+
+/** The `JobSpecification` `jobs.create` takes for a new job; optional parts left out when not given. */
+export function toSpecification(spec: UCloudJobSpec): JobSpecificationInput {
+  return {
+    application: spec.application,
+    product: spec.product,
+    ...(spec.name != null ? { name: spec.name } : {}),
+    ...(spec.replicas != null ? { replicas: spec.replicas } : {}),
+    ...(spec.allowDuplicateJob != null ? { allowDuplicateJob: spec.allowDuplicateJob } : {}),
+    ...(spec.timeAllocationSeconds != null ? { timeAllocation: toSimpleDuration(spec.timeAllocationSeconds) } : {}),
+    ...(spec.parameters != null ? { parameters: spec.parameters } : {}),
+    ...(spec.resources != null ? { resources: [...spec.resources] } : {}),
+    ...(spec.sshEnabled != null ? { sshEnabled: spec.sshEnabled } : {}),
   };
 }

@@ -6,8 +6,9 @@ import { UpstreamError, isUpstreamError } from '../errors.js';
 import type { JobState } from '../job.js';
 import { UCloudClient } from './client.js';
 import { foldFrame, logEntries } from './follow.js';
-import { toJob } from './map.js';
-import type { BrowseParams, Job as WireJob, JobSpecificationInput } from './wire.js';
+import { toJob, toSimpleDuration, toSpecification } from './map.js';
+import type { BrowseParams, Job as WireJob } from './wire.js';
+import type { UCloudJobSpec } from '../specs.js';
 
 /** The page sizes UCloud's Kotlin backend accepts. */
 const PAGE_SIZES = [10, 25, 50, 100, 250] as const;
@@ -106,9 +107,7 @@ export class UCloudProvider implements JobProvider {
   }
 
   async extend(id: string, seconds: number, options: CallOptions = {}): Promise<void> {
-    const total = Math.max(0, Math.round(seconds));
-    const requestedTime = { hours: Math.floor(total / 3_600), minutes: Math.floor((total % 3_600) / 60), seconds: total % 60 };
-    await this.client.extend([{ jobId: id, requestedTime }], options);
+    await this.client.extend([{ jobId: id, requestedTime: toSimpleDuration(seconds) }], options);
   }
 
   async suspend(id: string, options: CallOptions = {}): Promise<void> {
@@ -119,9 +118,9 @@ export class UCloudProvider implements JobProvider {
     await this.client.unsuspend([id], options);
   }
 
-  /** Creates one job and returns its id. */
-  async create(specification: JobSpecificationInput, options: CallOptions = {}): Promise<string> {
-    const answer = await this.client.create([specification], options);
+  /** Creates one job and returns its id. Never retried. */
+  async create(spec: UCloudJobSpec, options: CallOptions = {}): Promise<string> {
+    const answer = await this.client.create([toSpecification(spec)], options);
     const id = answer.responses[0]?.id;
     if (id === undefined) {
       throw new UpstreamError({ code: 'BAD_RESPONSE', provider: 'UCLOUD', message: 'UCLOUD POST /api/jobs: no job id in the answer' });

@@ -214,9 +214,9 @@ function runTail(life: Life, job: SimJob, r: Random, profile: Profile, startAt: 
   return null;
 }
 
-function planNatural(life: Life, job: SimJob, r: Random, profile: Profile): void {
-  let queuedAt = job.createdAt;
-  for (let attempt = 0; ; attempt++) {
+/** Plans the rest of a job's life from `queuedAt`, when it waits for attempt number `first` (0-based). */
+function planNatural(life: Life, job: SimJob, r: Random, profile: Profile, queuedAt = job.createdAt, first = 0): void {
+  for (let attempt = first; ; attempt++) {
     const assignAt = queuedAt + profile.assignDelay(r);
     if (attempt === 0 && assignAt - job.createdAt > job.maxTimeoutAssignMs) {
       life.finish(job.createdAt + job.maxTimeoutAssignMs, 'FAILED', `Job was not assigned to a node within max_timeout_assign_ms (${job.maxTimeoutAssignMs} ms)`);
@@ -239,6 +239,11 @@ function planNatural(life: Life, job: SimJob, r: Random, profile: Profile): void
   }
 }
 
+/** A run that failed with retries left is queued again: its job carries on naturally from there. */
+function afterRun(life: Life, job: SimJob, r: Random, requeuedAt: number | null, attempt: number): void {
+  if (requeuedAt !== null) planNatural(life, job, r, FRESH, requeuedAt, attempt + 1);
+}
+
 /** Plans a job so that at `now` it is in `target`, and carries on naturally from there. */
 function planTarget(life: Life, job: SimJob, r: Random, target: Target, now: number): void {
   const age = now - job.createdAt;
@@ -250,7 +255,7 @@ function planTarget(life: Life, job: SimJob, r: Random, target: Target, now: num
       life.assign(assignAt);
       const startAt = assignAt + FRESH.startDelay(r);
       life.start(startAt);
-      runTail(life, job, r, FRESH, startAt, 0);
+      afterRun(life, job, r, runTail(life, job, r, FRESH, startAt, 0), 0);
       return;
     }
     case 'ASSIGNED': {
@@ -259,7 +264,7 @@ function planTarget(life: Life, job: SimJob, r: Random, target: Target, now: num
       job.maxTimeoutStartMs = Math.max(job.maxTimeoutStartMs, ceilTo(startAt - assignAt, MINUTE));
       life.assign(assignAt);
       life.start(startAt);
-      runTail(life, job, r, FRESH, startAt, 0);
+      afterRun(life, job, r, runTail(life, job, r, FRESH, startAt, 0), 0);
       return;
     }
     case 'RUNNING': {
@@ -268,7 +273,7 @@ function planTarget(life: Life, job: SimJob, r: Random, target: Target, now: num
       if (job.maxTimeoutRunMs !== null) job.maxTimeoutRunMs = Math.max(job.maxTimeoutRunMs, ceilTo(endAt - startAt, HOUR));
       life.assign(at(0.15));
       life.start(startAt);
-      runTail(life, job, r, FRESH, startAt, 0, endAt);
+      afterRun(life, job, r, runTail(life, job, r, FRESH, startAt, 0, endAt), 0);
       return;
     }
     case 'RETRYING': {
@@ -284,7 +289,7 @@ function planTarget(life: Life, job: SimJob, r: Random, target: Target, now: num
       life.requeue(failedAt, `Run 1 failed (${failure.reason}); retry 1 of ${job.maxRetryCount}`);
       life.assign(at(0.55));
       life.start(startAt);
-      runTail(life, job, r, FRESH, startAt, 1, endAt);
+      afterRun(life, job, r, runTail(life, job, r, FRESH, startAt, 1, endAt), 1);
       return;
     }
     case 'CANCELLING': {

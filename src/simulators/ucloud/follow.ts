@@ -57,6 +57,12 @@ export class FollowServer {
     return this.streams.size;
   }
 
+  /** Cuts every follow connection without a final frame, as a network failure or a restart would. */
+  drop(): void {
+    for (const stream of this.streams) this.stop(stream);
+    for (const socket of this.wss.clients) socket.terminate();
+  }
+
   async close(): Promise<void> {
     for (const stream of this.streams) this.stop(stream);
     for (const timer of this.pings.values()) clearInterval(timer);

@@ -65,6 +65,8 @@ export interface UCloudSimulator extends RunningSimulator {
   phases(jobId: string): { state: string; at: number }[];
   /** Follow streams currently open. */
   activeFollows(): number;
+  /** Cuts every open follow connection (no final frame): a dropped network link. */
+  dropFollows(): void;
   /** Makes every refreshed access token invalid at once (as a server restart with new keys would). */
   expireAccessTokens(): void;
 }
@@ -132,6 +134,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<UC
       return job ? job.timeline.history(Number.POSITIVE_INFINITY).map((phase) => ({ state: phase.state, at: phase.at })) : [];
     },
     activeFollows: () => follow.active,
+    dropFollows: () => follow.drop(),
     expireAccessTokens: () => tokens.expireAll(),
     async close() {
       await follow.close();

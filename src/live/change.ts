@@ -1,0 +1,27 @@
+import type { Job } from '../providers/job.js';
+
+/**
+ * Fields that move with the clock on every poll of a running job (running time, and a Data Manager
+ * instance's running cost). A change in them alone is not an
+ * event (it would fire every interval for every running job); they ride along with real changes.
+ */
+const CLOCK_DRIVEN = new Set(['runningTimeSeconds', 'runTime', 'coins']);
+
+function stable(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(stable);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, stable((value as Record<string, unknown>)[key])]),
+    );
+  }
+  return value;
+}
+
+/** A comparable digest of everything about a job that counts as a change. */
+export function fingerprint(job: Job): string {
+  const significant = Object.fromEntries(Object.entries(job).filter(([key]) => !CLOCK_DRIVEN.has(key)));
+  return JSON.stringify(stable(significant));
+}

@@ -1,0 +1,104 @@
+// cancelJob / cancelJobs: decode, check, send each backend's cancel once per job, read back.
+import { mapLimit } from '../providers/concurrency.js';
+import { isUpstreamError } from '../providers/errors.js';
+import type { ProviderId } from '../providers/job.js';
+import { UCloudProvider } from '../providers/ucloud/provider.js';
+import { failed, succeeded, type MutationFailure, type MutationOutcome } from './failures.js';
+import { mutationFailure } from './outcome.js';
+import { isReady, preflight, type MutationDeps, type Ready } from './preflight.js';
+import { reread } from './reread.js';
+import { decodeTarget, isTarget, type Target } from './target.js';
+
+/** Cancels in flight per backend that has no bulk call: enough to be quick, too few to flood it. */
+const CANCEL_CONCURRENCY = 4;
+
+/** Null: the backend accepted the cancel. */
+type Sent = MutationFailure | null;
+
+/**
+ * Never retried and never aborted with the client's request: once sent, a cancel runs to its
+ * answer or to the upstream deadline, so its outcome is known whenever it can be.
+ */
+async function attempt(target: Target | null, call: () => Promise<void>): Promise<Sent> {
+  try {
+    await call();
+    return null;
+  } catch (error) {
+    if (isUpstreamError(error)) return mutationFailure(error, target);
+    throw error;
+  }
+}
+
+/** UCloud terminates every job of the request in one call; the other backends take one call per job. */
+async function send(ready: readonly Ready[]): Promise<Sent[]> {
+  const results: Sent[] = ready.map(() => null);
+  const bulk: { index: number; id: string; ucloud: UCloudProvider }[] = [];
+  const perBackend = new Map<ProviderId, { index: number; item: Ready }[]>();
+  ready.forEach((item, index) => {
+    if (item.provider instanceof UCloudProvider) {
+      bulk.push({ index, id: item.target.id, ucloud: item.provider });
+    } else {
+      perBackend.set(item.target.provider, [...(perBackend.get(item.target.provider) ?? []), { index, item }]);
+    }
+  });
+
+  const bulkCall = async (): Promise<void> => {
+    const [first] = bulk;
+    if (!first) return;
+    // One job: a 404 is about that job. Several: the backend's message says which one it was.
+    const target = bulk.length === 1 ? (ready[first.index]?.target ?? null) : null;
+    const outcome = await attempt(target, () => first.ucloud.cancelMany(bulk.map((entry) => entry.id)));
+    for (const { index } of bulk) results[index] = outcome;
+  };
+  const singleCalls = [...perBackend.values()].map(async (group) => {
+    const outcomes = await mapLimit(group, CANCEL_CONCURRENCY, ({ item }) => attempt(item.target, () => item.provider.cancel(item.target.id)));
+    group.forEach(({ index }, i) => {
+      results[index] = outcomes[i] ?? null;
+    });
+  });
+  await Promise.all([bulkCall(), ...singleCalls]);
+  return results;
+}
+
+/**
+ * Cancels the jobs `ids` name, answering per id in the same order. An id given twice (or two
+ * spellings of one job) is acted on once and answered the same both times.
+ */
+export async function cancelJobs(deps: MutationDeps, ids: readonly string[], pathOf: (index: number) => string): Promise<MutationOutcome[]> {
+  const decoded = ids.map((id, index) => decodeTarget(id, pathOf(index)));
+  const distinct = new Map<string, Target>();
+  for (const target of decoded) if (isTarget(target) && !distinct.has(target.globalId)) distinct.set(target.globalId, target);
+  const targets = [...distinct.values()];
+
+  const checked = await preflight(deps, targets, 'cancel');
+  const ready = checked.filter(isReady);
+  const sent = await send(ready);
+  const applied = ready.filter((_item, index) => sent[index] === null);
+  const fresh = await reread(deps, applied, 'cancel');
+
+  const answers = new Map<string, MutationOutcome>();
+  checked.forEach((check, index) => {
+    const target = targets[index];
+    if (target && !isReady(check)) answers.set(target.globalId, failed(check));
+  });
+  ready.forEach((item, index) => {
+    const failure = sent[index];
+    if (failure) answers.set(item.target.globalId, failed(failure));
+  });
+  applied.forEach((item, index) => {
+    const job = fresh[index];
+    if (job) answers.set(item.target.globalId, succeeded(job));
+  });
+  return decoded.map((target) => {
+    if (!isTarget(target)) return failed(target);
+    const answer = answers.get(target.globalId);
+    if (!answer) throw new Error(`cancelJobs: no answer for ${target.globalId}`);
+    return answer;
+  });
+}
+
+export async function cancelJob(deps: MutationDeps, id: string): Promise<MutationOutcome> {
+  const [outcome] = await cancelJobs(deps, [id], () => 'id');
+  if (!outcome) throw new Error('cancelJob: no answer');
+  return outcome;
+}

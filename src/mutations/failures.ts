@@ -1,0 +1,40 @@
+// What a mutation can answer: the fresh job, or a typed failure a client can act on. Plain data, so
+// the logic stays free of GraphQL; `schema/mutation-errors.ts` turns it into the result union.
+import type { Job, ProviderId } from '../providers/job.js';
+
+export const MUTATION_ERROR_CODES = ['NOT_FOUND', 'UNSUPPORTED', 'INVALID_INPUT', 'REJECTED', 'UNAVAILABLE'] as const;
+export type MutationErrorCode = (typeof MUTATION_ERROR_CODES)[number];
+
+export type Operation = 'cancel' | 'extend' | 'suspend' | 'resume' | 'create';
+
+export interface InputIssue {
+  /** Dotted path of the offending argument or input field (`input.docker.env.1.name`). */
+  path: string;
+  message: string;
+}
+
+export type NotFoundFailure = { code: 'NOT_FOUND'; message: string; id: string };
+export type UnsupportedFailure = { code: 'UNSUPPORTED'; message: string; provider: ProviderId; operation: Operation };
+export type InvalidInputFailure = { code: 'INVALID_INPUT'; message: string; issues: InputIssue[] };
+export type RejectedFailure = { code: 'REJECTED'; message: string; provider: ProviderId; status: number | null };
+export type UnavailableFailure = { code: 'UNAVAILABLE'; message: string; provider: ProviderId; outcomeUnknown: boolean };
+
+export type MutationFailure = NotFoundFailure | UnsupportedFailure | InvalidInputFailure | RejectedFailure | UnavailableFailure;
+
+export type MutationOutcome = { ok: true; job: Job } | { ok: false; failure: MutationFailure };
+
+export const succeeded = (job: Job): MutationOutcome => ({ ok: true, job });
+export const failed = (failure: MutationFailure): MutationOutcome => ({ ok: false, failure });
+
+export function notFound(provider: ProviderId, providerJobId: string, globalId: string): NotFoundFailure {
+  return { code: 'NOT_FOUND', message: `${provider} has no job ${providerJobId}.`, id: globalId };
+}
+
+export function invalidInput(issues: InputIssue[]): InvalidInputFailure {
+  const text = issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join('; ');
+  return { code: 'INVALID_INPUT', message: `Invalid input: ${text}`, issues };
+}
+
+export function disabled(provider: ProviderId): UnavailableFailure {
+  return { code: 'UNAVAILABLE', message: `The ${provider} backend is not enabled on this gateway.`, provider, outcomeUnknown: false };
+}

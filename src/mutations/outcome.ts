@@ -1,0 +1,50 @@
+// UpstreamError → typed mutation failure. A mutation is never retried, so when the backend may have
+// applied it (timeout, 5xx, connection lost after sending, unreadable 2xx) the failure says so.
+import { log } from '../log.js';
+import type { UpstreamError } from '../providers/errors.js';
+import { notFound, type MutationFailure, type Operation, type UnavailableFailure } from './failures.js';
+import type { Target } from './target.js';
+
+/** Replaces every secret the caller sent (length ≥ 4: shorter ones would blank out ordinary text). */
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join('[redacted]');
+  return out;
+}
+
+/**
+ * The failure of a mutation call. `target` is the job acted on (null for a create: a 404 there is a
+ * refusal, not an unknown job); `secrets` are values of the request that must not come back.
+ */
+export function mutationFailure(error: UpstreamError, target: Target | null, secrets: readonly string[] = []): MutationFailure {
+  const { provider } = error;
+  if (error.code === 'NOT_FOUND' && target !== null) {
+    return notFound(provider, target.id, target.globalId);
+  }
+  if (error.code === 'REJECTED' || error.code === 'FORBIDDEN' || error.code === 'NOT_FOUND') {
+    const reason = error.backendMessage;
+    const message = reason ?? `${provider} refused the request (HTTP ${error.status ?? 'error'}) without giving a reason.`;
+    return { code: 'REJECTED', message: redact(message, secrets), provider, status: error.status };
+  }
+  // An answer that arrived but could not be read was a 2xx: the change most likely happened.
+  const outcomeUnknown = error.outcomeUnknown || error.code === 'BAD_RESPONSE';
+  const detail = redact(error.message, secrets);
+  // A typed result never reaches the server's error masking (which logs backend failures), and an
+  // operator needs to hear of a change that may or may not have happened.
+  log.warn('a mutation\'s backend call failed', { provider, code: error.code, outcomeUnknown, message: detail });
+  const advice = outcomeUnknown
+    ? ' The outcome is unknown: the change may have been applied. Read the job before trying again.'
+    : ' Nothing was changed.';
+  return { code: 'UNAVAILABLE', message: `${detail}.${advice}`, provider, outcomeUnknown };
+}
+
+/** A failed read before any change was sent: nothing happened, whatever the read's error. */
+export function readFailure(error: UpstreamError, operation: Operation): UnavailableFailure {
+  log.warn('the read before a mutation failed', { provider: error.provider, code: error.code, operation, message: error.message });
+  return {
+    code: 'UNAVAILABLE',
+    message: `Could not read the job before ${operation}: ${error.message}. Nothing was changed.`,
+    provider: error.provider,
+    outcomeUnknown: false,
+  };
+}

@@ -1,0 +1,78 @@
+import type { LogEntry } from '../providers/contract.js';
+import type { JobEvent } from '../live/list-watcher.js';
+import { builder } from './builder.js';
+import { JobStateEnum } from './enums.js';
+import { JobFilterInput } from './connection.js';
+import { JobRef } from './job.js';
+import { targetOf } from './target.js';
+
+const LogStreamEnum = builder.enumType('LogStream', {
+  description: 'Where a log entry comes from.',
+  values: {
+    STDOUT: { description: 'Standard output of the job\'s program (UCloud per rank, GPU job runs).' },
+    STDERR: { description: 'Standard error of the job\'s program (UCloud per rank).' },
+    EVENT: { description: 'An event of the platform about the job (Data Manager task events, RIME progress).' },
+  },
+});
+
+const JobLogEntryRef = builder.objectRef<LogEntry>('JobLogEntry').implement({
+  description: 'A piece of a job\'s output, in order. Chunks are not necessarily whole lines: concatenate them per rank and stream.',
+  fields: (t) => ({
+    rank: t.exposeInt('rank', { description: 'Replica index from 0 (UCloud multi-node jobs; run index for GPU jobs); 0 elsewhere.' }),
+    stream: t.field({ type: LogStreamEnum, description: 'Which stream the text belongs to.', resolve: (entry) => entry.stream }),
+    text: t.exposeString('text', { description: 'The text exactly as the backend produced it.' }),
+    timestamp: t.expose('timestamp', { type: 'DateTime', description: 'When the backend wrote it, or when the gateway received it where the backend does not say.' }),
+  }),
+});
+
+const JobEventRef = builder.objectRef<JobEvent>('JobEvent').implement({
+  description: 'A change of one job.',
+  fields: (t) => ({
+    job: t.field({ type: JobRef, description: 'The job after the change.', resolve: (event) => event.job }),
+    previousState: t.field({
+      type: JobStateEnum,
+      nullable: true,
+      description: 'The state before the change; null for a job seen for the first time (just created).',
+      resolve: (event) => event.previousState,
+    }),
+  }),
+});
+
+builder.subscriptionField('jobUpdated', (t) =>
+  t.field({
+    type: JobRef,
+    description:
+      'The job as it is now, then the job again after every change of any field (except the running time ticking), in order; completes after a terminal state. However many clients follow a job, the gateway watches it once.',
+    args: { id: t.arg.id({ required: true, description: 'Global ID of the job (`Job.id`).' }) },
+    subscribe: (_root, { id }, context) => {
+      const target = targetOf(id);
+      return context.services.live.jobUpdates(target.provider, target.id);
+    },
+    resolve: (job) => job,
+  }),
+);
+
+builder.subscriptionField('jobsUpdated', (t) =>
+  t.field({
+    type: JobEventRef,
+    description:
+      'Every change among the jobs matching the filter, from now on, with the state before it. A job leaving the filter (say, no longer RUNNING) is reported once more, showing where it went. Costs the backends one list poll per interval, whatever the number of subscribers.',
+    args: { filter: t.arg({ type: JobFilterInput, required: false, description: 'Which jobs to watch; all when absent.' }) },
+    subscribe: (_root, { filter }, context) => context.services.live.jobsUpdated(filter ?? {}),
+    resolve: (event) => event,
+  }),
+);
+
+builder.subscriptionField('jobLogs', (t) =>
+  t.field({
+    type: JobLogEntryRef,
+    description:
+      'The job\'s output so far, then new output as it is written; completes once the job has ended and its output is drained. UCloud: program output per rank from `follow`; Data Manager: task events; GPU: job-run logs; RIME: progress changes as events.',
+    args: { id: t.arg.id({ required: true, description: 'Global ID of the job (`Job.id`).' }) },
+    subscribe: (_root, { id }, context) => {
+      const target = targetOf(id);
+      return context.services.live.jobLogs(target.provider, target.id);
+    },
+    resolve: (entry) => entry,
+  }),
+);
