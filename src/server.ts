@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -37,6 +38,8 @@ export function createGateway(config: Config, options: { providers?: ProviderReg
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
     graphiql: { title: 'Job Gateway', subscriptionsProtocol: 'WS' },
+    // GraphiQL's assets come with the package instead of from a CDN: it works offline too.
+    renderGraphiQL,
     maskedErrors: { maskError },
     // Client errors are answers, not incidents; defects and backend failures are logged by maskError.
     logging: false,
