@@ -22,6 +22,8 @@ export class ProviderStream {
   private buffer: Job[] = [];
   private token: string | null = null;
   private readonly seenTokens = new Set<string>();
+  /** Jobs already taken from the backend: a page that repeats one (offset paging shifted) is not a duplicate here. */
+  private readonly seenJobs = new Set<string>();
   private exhausted = false;
   private frontierMs = Number.POSITIVE_INFINITY;
   private pages = 0;
@@ -64,6 +66,8 @@ export class ProviderStream {
     this.pages++;
     for (const job of page.jobs) {
       this.frontierMs = Math.min(this.frontierMs, job.createdAt.getTime());
+      if (this.seenJobs.has(job.providerJobId)) continue;
+      this.seenJobs.add(job.providerJobId);
       if (isAfter(job, this.after) && matchesFilter(job, this.filter)) this.buffer.push(job);
     }
     this.buffer.sort(compareJobs);

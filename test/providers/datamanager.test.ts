@@ -284,6 +284,11 @@ describe('Data Manager provider against the simulator', () => {
     expect(dm(during).state).toBe('CANCELLING');
     expect(dm(during).capabilities.cancel).toBe(false);
     expect(dm(during).taskIds).toHaveLength(2);
+    // A list entry shows no tasks, yet it agrees with the get: the deletion is under way.
+    const listed = (await provider.list({ filter: {}, pageSize: 50 })).jobs.find((job) => job.providerJobId === target.id);
+    expect(listed?.state).toBe('CANCELLING');
+    const cancelling = await provider.list({ filter: { states: ['CANCELLING'] }, pageSize: 50 });
+    expect(cancelling.jobs.map((job) => job.providerJobId)).toContain(target.id);
     const [createTask, deleteTask] = sim.taskIds(target.id) as [string, string];
     const second = await provider.pollLogs(target.id, first.cursor);
 

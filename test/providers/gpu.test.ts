@@ -308,9 +308,10 @@ describe('list', () => {
     }
     const queries = sim.server.requests.slice(start).map((request) => request.rawQuery);
     expect(queries[0]).toBe('limit=50&page=1&sort=-created_at');
-    // Later pages keep the window the first page saw (an upper bound just past its newest job).
-    const newest = (jobs[0] as Job).createdAt.getTime() + 1;
-    expect(queries[1]).toBe(`filter%5Bcreated_at%5D=%2C${pyQuote(new Date(newest).toISOString())}&limit=50&page=2&sort=-created_at`);
+    // A later page continues below the oldest job of the one before (a time bound, not an offset:
+    // jobs that change state or appear meanwhile cannot shift it), just past it for microseconds.
+    const oldestOfFirst = (jobs[49] as Job).createdAt.getTime() + 1;
+    expect(queries[1]).toBe(`filter%5Bcreated_at%5D=%2C${pyQuote(new Date(oldestOfFirst).toISOString())}&limit=50&page=1&sort=-created_at`);
     // Every status shows up in the simulated world.
     expect(new Set(inventory.map((item) => item.state))).toEqual(new Set(Object.keys(DESIGN_STATE)));
   });
@@ -711,5 +712,57 @@ describe('create', () => {
     expect(short.message).toContain('max_timeout_run_ms');
     const both = await rejection(provider.create({ ...spec, gpuRegistryUuid: '01234567-89ab-cdef-0123-456789abcdef' }));
     expect(both.message).toMatch(/gpu_name.*gpu_registry_uuid/);
+  });
+});
+
+describe('paging while the world moves', () => {
+  it('a state-filtered listing misses no job that matched all along, though others change state between pages', async () => {
+    const moving = await startSimulator({ clock, seed: 'paging' });
+    const target = createProvider({ url: moving.url, ...moving.credentials }, { timeoutMs: 5_000 });
+    try {
+      const queuedBefore = new Set(moving.inventory().filter((item) => ['PENDING', 'ASSIGNED'].includes(item.state)).map((item) => item.id));
+      const listed: string[] = [];
+      let pageToken: string | null = null;
+      for (let pages = 0; pages < 200; pages++) {
+        const page = await target.list({ filter: { states: ['QUEUED'] }, pageSize: 2, pageToken });
+        listed.push(...page.jobs.map((job) => job.providerJobId));
+        pageToken = page.nextPageToken;
+        if (pageToken === null) break;
+        // Between two pages some queued jobs start running and drop out of the filter.
+        clock.advance(15_000);
+      }
+      const queuedAfter = new Set(moving.inventory().filter((item) => ['PENDING', 'ASSIGNED'].includes(item.state)).map((item) => item.id));
+      const allAlong = [...queuedBefore].filter((id) => queuedAfter.has(id));
+      expect(queuedBefore.size - allAlong.length).toBeGreaterThan(0);
+      expect(allAlong.length).toBeGreaterThan(2);
+      for (const id of allAlong) expect(listed).toContain(id);
+      expect(new Set(listed).size).toBe(listed.length);
+    } finally {
+      await target.close();
+      await moving.close();
+    }
+  });
+
+  it('bare-date created_at (the seed\'s string<date>): every job still comes back, page by page', async () => {
+    const dated = await startSimulator({ clock, seed: 'dates', createdAtFormat: 'date' });
+    const target = createProvider({ url: dated.url, ...dated.credentials }, { timeoutMs: 5_000 });
+    try {
+      // A fresh provider asked for a cursor position at midnight: the backend compares full times,
+      // so a bound just past midnight would lose the rest of that day's jobs.
+      const fresh = createProvider({ url: dated.url, ...dated.credentials }, { timeoutMs: 5_000 });
+      const day = new Date(Date.UTC(2026, 0, 14));
+      const sameDay = dated.inventory().filter((item) => item.createdAtMs >= day.getTime() && item.createdAtMs < day.getTime() + 86_400_000);
+      expect(sameDay.length).toBeGreaterThan(1);
+      const upToDay = await walk(fresh, { filter: {}, pageSize: 50, createdAtOrBefore: day });
+      await fresh.close();
+      for (const item of sameDay) expect(upToDay.map((job) => job.providerJobId)).toContain(item.id);
+
+      const jobs = await walk(target, { filter: {}, pageSize: 7 });
+      expect(jobs.every((job) => job.createdAt.getUTCHours() === 0 && job.createdAt.getUTCMinutes() === 0)).toBe(true);
+      expect(jobs.map((job) => job.providerJobId).sort()).toEqual(dated.inventory().map((item) => item.id).sort());
+    } finally {
+      await target.close();
+      await dated.close();
+    }
   });
 });

@@ -724,3 +724,36 @@ describe('UCloud provider against the Go backend dialect', () => {
     expect(page.items.map((job) => job.id).sort()).toEqual(expected);
   });
 });
+
+describe('UCloud follow on a dead link', () => {
+  it('a server that accepts the call and then says nothing (no frame, no pong) ends the stream with UNAVAILABLE', async () => {
+    const { createServer } = await import('node:http');
+    const { WebSocketServer } = await import('ws');
+    const { UCloudClient } = await import('../../src/providers/ucloud/client.js');
+    const http = createServer();
+    // autoPong off: the peer neither answers pings nor sends frames, like a connection that died quietly.
+    const silent = new WebSocketServer({ server: http, path: '/api/jobs', autoPong: false });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const { port } = http.address() as { port: number };
+    const client = new UCloudClient(
+      { url: `http://127.0.0.1:${port}`, token: 'static-token-for-a-silent-server', refreshToken: null, project: null },
+      { timeoutMs: 2_000, followIdleTimeoutMs: 300 },
+    );
+    try {
+      const outcome = await (async () => {
+        for await (const frame of client.follow('12345')) void frame;
+      })().then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(outcome).toBeInstanceOf(UpstreamError);
+      expect((outcome as UpstreamError).code).toBe('UNAVAILABLE');
+      expect((outcome as UpstreamError).message).toMatch(/no frame and no pong for 300 ms/);
+    } finally {
+      await client.close();
+      for (const socket of silent.clients) socket.terminate();
+      silent.close();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    }
+  });
+});

@@ -23,15 +23,18 @@ export function capabilities(state: JobState): Capabilities {
   return { cancel: !isTerminal(state) && state !== 'CANCELLING', extend: false, suspend: false, resume: false, logs: true };
 }
 
+/** A DELETE task on the instance: its deletion is under way (only the single-instance get lists tasks). */
+export function hasDeleteTask(wire: InstanceSummary | InstanceGetResponse): boolean {
+  return 'tasks' in wire && wire.tasks.some((task) => task.purpose === 'DELETE');
+}
+
 /**
- * The instance's state. A deleted instance keeps its phase until it disappears, so a DELETE task
- * on an instance still live is what says the deletion is under way (only the single-instance get
- * lists tasks; a list entry shows the phase alone).
+ * The instance's state. A deleted instance keeps its phase until it disappears, so a deletion
+ * known to be under way (`deleting`, or a DELETE task in a get answer) is what makes it CANCELLING.
  */
-function stateOf(wire: InstanceSummary | InstanceGetResponse): JobState {
+function stateOf(wire: InstanceSummary | InstanceGetResponse, deleting: boolean): JobState {
   const state = toJobState(wire.phase);
-  const deleting = 'tasks' in wire && wire.tasks.some((task) => task.purpose === 'DELETE');
-  return deleting && !isTerminal(state) ? 'CANCELLING' : state;
+  return (deleting || hasDeleteTask(wire)) && !isTerminal(state) ? 'CANCELLING' : state;
 }
 
 function runningTimeSeconds(runTime: string, started: Date | null, stopped: Date | null): number | null {
@@ -40,12 +43,16 @@ function runningTimeSeconds(runTime: string, started: Date | null, stopped: Date
   return started && stopped ? Math.max(0, (stopped.getTime() - started.getTime()) / 1000) : null;
 }
 
-/** A list entry carries its id; a single-instance answer does not, so the caller passes the one it asked for. */
-export function toJob(wire: InstanceSummary): DataManagerInstance;
-export function toJob(wire: InstanceGetResponse, instanceId: string): DataManagerInstance;
-export function toJob(wire: InstanceSummary | InstanceGetResponse, instanceId?: string): DataManagerInstance {
+/**
+ * A list entry carries its id; a single-instance answer does not, so the caller passes the one it
+ * asked for. `deleting`: the provider knows the instance's deletion is under way (a list entry
+ * cannot show it).
+ */
+export function toJob(wire: InstanceSummary, instanceId?: undefined, deleting?: boolean): DataManagerInstance;
+export function toJob(wire: InstanceGetResponse, instanceId: string, deleting?: boolean): DataManagerInstance;
+export function toJob(wire: InstanceSummary | InstanceGetResponse, instanceId?: string, deleting = false): DataManagerInstance {
   const id = instanceId ?? ('id' in wire ? wire.id : '');
-  const state = stateOf(wire);
+  const state = stateOf(wire, deleting);
   return {
     provider: 'DATA_MANAGER',
     providerJobId: id,

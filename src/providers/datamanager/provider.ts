@@ -4,11 +4,14 @@ import type { CallOptions, GetResult, JobProvider, ListPage, ListRequest, LogEnt
 import { UpstreamError } from '../errors.js';
 import type { JobState } from '../job.js';
 import { DataManagerClient } from './client.js';
-import { toJob, toJobState } from './map.js';
+import { hasDeleteTask, toJob, toJobState } from './map.js';
 import { INSTANCE_PHASES } from './wire.js';
 
 /** Every unified state a Data Manager instance can be in (unknown phases read as UNKNOWN). */
-const PRODUCIBLE: ReadonlySet<JobState> = new Set<JobState>([...INSTANCE_PHASES.map(toJobState), 'UNKNOWN']);
+const PRODUCIBLE: ReadonlySet<JobState> = new Set<JobState>([...INSTANCE_PHASES.map(toJobState), 'UNKNOWN', 'CANCELLING']);
+const PROJECT_ID = /^project-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** How long a deletion is remembered; an instance is normally gone seconds after its DELETE. */
+const DELETION_MEMORY_MS = 30 * 60_000;
 
 /** The Data Manager has no batch get: one request per instance, this many at once. */
 const GET_CONCURRENCY = 8;
@@ -38,7 +41,21 @@ export class DataManagerProvider implements JobProvider {
   /** `GET /instance` answers everything at once, in no guaranteed order. */
   readonly listOrder = 'unordered' as const;
 
+  /**
+   * Instances whose deletion is under way (id → when it was seen). Only a single-instance get
+   * shows a DELETE task; remembering it keeps list entries and gets agreeing on CANCELLING.
+   */
+  private readonly deleting = new Map<string, number>();
+
   constructor(readonly client: DataManagerClient) {}
+
+  private isDeleting(id: string): boolean {
+    const since = this.deleting.get(id);
+    if (since === undefined) return false;
+    if (Date.now() - since < DELETION_MEMORY_MS) return true;
+    this.deleting.delete(id);
+    return false;
+  }
 
   async list(request: ListRequest): Promise<ListPage> {
     const { filter } = request;
@@ -46,17 +63,29 @@ export class DataManagerProvider implements JobProvider {
     if (wanted.length > 0 && !wanted.some((state) => PRODUCIBLE.has(state))) return { jobs: [], nextPageToken: null };
     // There is no pagination: this provider never hands out a token, so one coming back is past the end.
     if (request.pageToken) return { jobs: [], nextPageToken: null };
+    // Only a Data Manager project id can match; anything else would be refused, not just empty.
+    if (filter.project != null && !PROJECT_ID.test(filter.project)) return { jobs: [], nextPageToken: null };
     const answer = await this.client.listInstances({ project_id: filter.project ?? null }, { signal: request.signal });
-    return { jobs: answer.instances.map((instance) => toJob(instance)), nextPageToken: null };
+    return { jobs: answer.instances.map((instance) => toJob(instance, undefined, this.isDeleting(instance.id))), nextPageToken: null };
   }
 
-  getMany(ids: readonly string[], options: CallOptions = {}): Promise<GetResult[]> {
-    return getEach(ids, GET_CONCURRENCY, async (id) => toJob(await this.client.getInstance(id, options), id));
+  async getMany(ids: readonly string[], options: CallOptions = {}): Promise<GetResult[]> {
+    const results = await getEach(ids, GET_CONCURRENCY, async (id) => {
+      const wire = await this.client.getInstance(id, options);
+      if (hasDeleteTask(wire) && !this.deleting.has(id)) this.deleting.set(id, Date.now());
+      return toJob(wire, id, this.isDeleting(id));
+    });
+    // Gone: nothing left to remember about it.
+    ids.forEach((id, index) => {
+      if (results[index] === null) this.deleting.delete(id);
+    });
+    return results;
   }
 
   async cancel(id: string, options: CallOptions & { reason?: string } = {}): Promise<void> {
     // The Data Manager's DELETE takes no reason.
     await this.client.terminateInstance(id, { signal: options.signal });
+    this.deleting.set(id, Date.now());
   }
 
   /**

@@ -5,7 +5,7 @@ import { isUpstreamError, UpstreamError } from '../errors.js';
 import type { GpuJob } from '../job.js';
 import { GpuClient, type GpuClientOptions } from './client.js';
 import { toCreateBody, toJob } from './map.js';
-import { createdWindow, decodePageToken, encodePageToken, statusFilter, type CreatedWindow } from './pushdown.js';
+import { createdWindow, decodePageToken, encodePageToken, nextPageToken, statusFilter, type CreatedWindow } from './pushdown.js';
 import { inStartedOrder, isFinishedRun, parseRunCursor, runLogText, serializeRunCursor, type RunCursor } from './runlogs.js';
 import type { GpuJobRunWire } from './wire.js';
 import type { GpuJobSpec } from '../specs.js';
@@ -15,11 +15,14 @@ export const DEFAULT_CANCEL_REASON = 'Cancelled via Job Gateway';
 const MAX_LIMIT = 50;
 const BATCH_CONCURRENCY = 4;
 const RUN_CONCURRENCY = 4;
+const DAY_MS = 86_400_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class GpuProvider implements JobProvider {
   readonly id = 'GPU' as const;
   readonly listOrder = 'newest-first' as const;
+
+  private bareDates = false;
 
   constructor(private readonly client: GpuClient) {}
 
@@ -32,26 +35,32 @@ export class GpuProvider implements JobProvider {
     }
     const token = request.pageToken ? decodePageToken(request.pageToken) : null;
     const window: CreatedWindow = token
-      ? { from: filter.createdAfter ?? null, to: token.toMs === null ? null : new Date(token.toMs) }
-      : createdWindow(filter, request.createdAtOrBefore);
-    const page = token?.page ?? 1;
+      ? { from: filter.createdAfter ?? null, to: new Date(token.toMs) }
+      : createdWindow(filter, request.createdAtOrBefore, this.slackMs);
     const limit = token?.limit ?? Math.min(MAX_LIMIT, Math.max(1, Math.floor(request.pageSize)));
 
     const answer = await this.client.listJobs(
-      { sort: '-created_at', page, limit, status: statuses ?? undefined, createdAt: window },
+      { sort: '-created_at', page: token?.page ?? 1, limit, status: statuses ?? undefined, createdAt: window },
       { signal: request.signal },
     );
-    const jobs = answer.data.map((wire) => toJob(wire, wire.uuid));
-    const pageSize = answer.limit > 0 ? answer.limit : limit;
-    if (jobs.length === 0 || page * pageSize >= answer.total) return { jobs, nextPageToken: null };
-
-    let toMs = window.to?.getTime() ?? null;
-    if (!token) {
-      // +1 ms: the newest job's own time may carry microseconds beyond what we parsed.
-      const newest = Math.max(...jobs.map((job) => job.createdAt.getTime())) + 1;
-      toMs = toMs === null ? newest : Math.min(toMs, newest);
+    if (!this.bareDates && answer.data.some((wire) => wire.created_at_is_date)) {
+      this.bareDates = true;
+      // The bound just asked for was a millisecond past the cursor; a day is needed: ask again.
+      if (!token && request.createdAtOrBefore) return this.list(request);
     }
-    return { jobs, nextPageToken: encodePageToken({ page: page + 1, limit, toMs }) };
+    const page = answer.data.map((wire) => toJob(wire, wire.uuid));
+    const seen = new Set(token?.seen.map(([id]) => id));
+    const jobs = page.filter((job) => !seen.has(job.providerJobId));
+    if (answer.data.length < limit) return { jobs, nextPageToken: null };
+    return { jobs, nextPageToken: encodePageToken(nextPageToken(token, limit, page, this.slackMs)) };
+  }
+
+  /**
+   * How far past a job's creation time a bound must reach to still cover it: the backend keeps
+   * microseconds (1 ms), or only dates (a day) once a bare-date `created_at` has been seen.
+   */
+  private get slackMs(): number {
+    return this.bareDates ? DAY_MS : 1;
   }
 
   async getMany(ids: readonly string[], options: CallOptions = {}): Promise<GetResult[]> {

@@ -37,7 +37,7 @@ export const gpuJobParametersSchema = z.object({
   parameters: nullish(gpuDockerParametersSchema),
 });
 
-export const gpuJobSchema = z.object({
+const gpuJobShape = {
   object: nullish(z.string()),
   /** Nullable in the seed; a single-job answer falls back to the uuid that was asked for. */
   uuid: nullish(z.string()),
@@ -68,11 +68,23 @@ export const gpuJobSchema = z.object({
   /** Credentials: parsed so the payload is checked, never mapped. */
   container_access_tokens: nullish(z.array(z.unknown())),
   source_recipe_uuid: nullish(z.string()),
-});
+  /** Set while parsing: `created_at` came as a bare date (the seed types it `string<date>`). */
+  created_at_is_date: z.boolean().default(false),
+};
 export type GpuJobWire = z.output<typeof gpuJobSchema>;
 
 /** In a listing a job without a uuid cannot be addressed at all, so there it is required. */
-export const gpuListedJobSchema = gpuJobSchema.extend({ uuid: z.string().min(1) });
+const BARE_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Notes whether `created_at` is a bare date: listing bounds must then reach a whole day further. */
+function markBareDate(raw: unknown): unknown {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw;
+  const createdAt = (raw as Record<string, unknown>)['created_at'];
+  return { ...raw, created_at_is_date: typeof createdAt === 'string' && BARE_DATE.test(createdAt.trim()) };
+}
+
+export const gpuJobSchema = z.preprocess(markBareDate, z.object(gpuJobShape));
+export const gpuListedJobSchema = z.preprocess(markBareDate, z.object({ ...gpuJobShape, uuid: z.string().min(1) }));
 export type GpuListedJobWire = z.output<typeof gpuListedJobSchema>;
 
 export const gpuJobListSchema = z.object({

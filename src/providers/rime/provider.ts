@@ -13,6 +13,7 @@ const MIN_PAGE_SIZE = 100;
 const MAX_PAGE_SIZE = 1_000;
 /** RIME has no batch get: one GetJob per id, this many at a time. */
 const GET_CONCURRENCY = 8;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Progress is part of the job's fields, so every read asks for it. */
 const VIEW = 'JOB_VIEW_FULL';
 
@@ -97,6 +98,8 @@ export class RimeProvider implements JobProvider {
     } else {
       const selectedStatuses = statusFilter(request.filter.states);
       if (selectedStatuses?.length === 0) return { jobs: [], nextPageToken: null };
+      // RIME projects are UUIDs: another value matches no job (and might be refused as an objectId).
+      if (request.filter.project != null && !UUID.test(request.filter.project)) return { jobs: [], nextPageToken: null };
       query = {
         firstPageQuery: { selectedStatuses, objectId: request.filter.project ?? null },
         pageSize,

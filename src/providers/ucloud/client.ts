@@ -39,7 +39,12 @@ export const REFRESH_PATH = '/auth/refresh';
 export interface UCloudClientOptions {
   /** Deadline of one HTTP call, retries included; also the WebSocket handshake timeout. */
   timeoutMs: number;
+  /** How long a follow connection may stay silent (no frame, no pong) before it counts as dead. */
+  followIdleTimeoutMs?: number;
 }
+
+/** Kotlin sends a keep-alive every 60 s and we ping every 30 s: 90 s of silence is a dead link. */
+const FOLLOW_IDLE_TIMEOUT_MS = 90_000;
 
 const FLAG_KEYS = [
   'filterApplication',
@@ -193,6 +198,7 @@ export class UCloudClient {
           ...(this.settings.project !== null ? { project: this.settings.project } : {}),
         },
         handshakeTimeoutMs: this.options.timeoutMs,
+        idleTimeoutMs: this.options.followIdleTimeoutMs ?? FOLLOW_IDLE_TIMEOUT_MS,
         describe: `jobs.follow ${id}`,
         ...(options.signal ? { signal: options.signal } : {}),
       });

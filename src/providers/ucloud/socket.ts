@@ -13,6 +13,12 @@ export interface SocketCallOptions {
   /** The whole request frame, `streamId` included. */
   request: Record<string, unknown> & { streamId: string };
   handshakeTimeoutMs: number;
+  /**
+   * How long the connection may stay silent: no frame and no answer to our pings. A server that
+   * accepted the call and went quiet, or a connection that died without a close, ends the stream
+   * with UNAVAILABLE instead of hanging it forever.
+   */
+  idleTimeoutMs: number;
   signal?: AbortSignal;
   /** Names the call in error messages. */
   describe: string;
@@ -61,6 +67,23 @@ export async function* socketCall(options: SocketCallOptions): AsyncGenerator<St
     socket.terminate();
     wake();
   };
+  // Liveness: any frame or pong is a sign of life; pings ask for one at a third of the idle limit.
+  let idle: NodeJS.Timeout | null = null;
+  let pinger: NodeJS.Timeout | null = null;
+  const alive = (): void => {
+    if (idle) clearTimeout(idle);
+    idle = setTimeout(() => {
+      fail(error('UNAVAILABLE', `no frame and no pong for ${options.idleTimeoutMs} ms`));
+      socket.terminate();
+    }, options.idleTimeoutMs);
+  };
+  const stopLiveness = (): void => {
+    if (idle) clearTimeout(idle);
+    if (pinger) clearInterval(pinger);
+    idle = null;
+    pinger = null;
+  };
+  socket.on('pong', alive);
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
   socket.on('unexpected-response', (_request, response) => {
@@ -70,9 +93,14 @@ export async function* socketCall(options: SocketCallOptions): AsyncGenerator<St
   });
   socket.on('open', () => {
     socket.send(JSON.stringify(options.request));
+    alive();
+    pinger = setInterval(() => {
+      if (socket.readyState === WebSocket.OPEN) socket.ping();
+    }, Math.max(10, Math.floor(options.idleTimeoutMs / 3)));
   });
   socket.on('message', (data, isBinary) => {
     if (ended) return;
+    alive();
     const text = isBinary ? Buffer.from(data as Buffer).toString('utf8') : data.toString();
     let frame: WsFrame;
     try {
@@ -107,6 +135,7 @@ export async function* socketCall(options: SocketCallOptions): AsyncGenerator<St
     }
   });
   socket.on('close', () => {
+    stopLiveness();
     if (upgradeStatus !== null && failure === null) {
       fail(error(codeForStatus(upgradeStatus), `WebSocket upgrade answered HTTP ${upgradeStatus}`, upgradeStatus));
       return;
@@ -126,6 +155,7 @@ export async function* socketCall(options: SocketCallOptions): AsyncGenerator<St
       if (next.value.kind === 'response') return;
     }
   } finally {
+    stopLiveness();
     options.signal?.removeEventListener('abort', onAbort);
     if (socket.readyState === WebSocket.OPEN) socket.close(1000);
     else if (socket.readyState === WebSocket.CONNECTING) socket.terminate();

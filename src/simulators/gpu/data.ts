@@ -371,6 +371,8 @@ export class GpuWorld {
     private readonly seed: string,
     count: number,
     now: number,
+    /** `date`: `created_at` as the seed types it (`string<date>`), a bare date; filters still use the full time. */
+    private readonly createdAtFormat: 'datetime' | 'date' = 'datetime',
   ) {
     const random = new Random(`${seed}:world`);
     const times = creationTimes(random.fork('times'), count, now);
@@ -426,7 +428,7 @@ export class GpuWorld {
     const final = FINAL.has(phase.state);
     return {
       object: 'job',
-      created_at: pythonIsoformat(job.createdAt, job.createdMicros),
+      created_at: this.createdAtFormat === 'date' ? pythonDateIsoformat(job.createdAt) : pythonIsoformat(job.createdAt, job.createdMicros),
       updated_at: job.legacy ? pythonDateIsoformat(phase.at) : pythonIsoformat(phase.at),
       status: phase.state,
       task: job.task,

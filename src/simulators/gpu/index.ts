@@ -22,6 +22,8 @@ export interface SimulatorOptions extends BaseSimulatorOptions {
   basePath?: string;
   /** `lines`: a run's `logs` come as a list of lines, as older deployments send them. */
   runLogsFormat?: 'text' | 'lines';
+  /** `date`: `created_at` as a bare date, as the seed's schema types it (default `datetime`). */
+  createdAtFormat?: 'datetime' | 'date';
 }
 
 export interface GpuSimulator extends RunningSimulator {
@@ -40,7 +42,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Gp
   const seed = String(options.seed ?? 1);
   const credentials = { apiKey: options.apiKey ?? DEMO_CREDENTIALS.apiKey, apiSecret: options.apiSecret ?? DEMO_CREDENTIALS.apiSecret };
   const basePath = (options.basePath ?? '').replace(/\/+$/, '');
-  const world = new GpuWorld(seed, options.jobCount ?? 320, clock.now());
+  const world = new GpuWorld(seed, options.jobCount ?? 320, clock.now(), options.createdAtFormat);
   const verifier = new SignatureVerifier({
     keys: new Map([[credentials.apiKey, credentials.apiSecret]]),
     maxSkewMs: options.maxClockSkewMs ?? 5 * 60_000,
