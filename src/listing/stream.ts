@@ -72,7 +72,8 @@ export class ProviderStream {
     }
     this.buffer.sort(compareJobs);
     const next = page.nextPageToken;
-    if (next === null || page.jobs.length === 0) {
+    // An empty page with a token is not the end: a backend may have had only repeats to skip.
+    if (next === null) {
       this.exhausted = true;
     } else if (this.seenTokens.has(next) || this.pages >= MAX_PAGES) {
       throw new UpstreamError({
