@@ -1,4 +1,5 @@
 // Configuration from the environment. Variable names are a public contract (DESIGN.md).
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 export interface UCloudSettings {
@@ -51,6 +52,11 @@ const url = text.refine((value) => {
     return false;
   }
 }, 'must be an http:// or https:// URL');
+/** A host name or an IPv4/IPv6 address to listen on. */
+const host = text.refine(
+  (value) => isIP(value) !== 0 || /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(value),
+  'must be a host name or an IP address',
+);
 const integer = (min: number, max: number) =>
   z
     .string()
@@ -61,7 +67,7 @@ const integer = (min: number, max: number) =>
 
 const env = z.object({
   PORT: integer(0, 65_535).default(4000),
-  HOST: text.default('127.0.0.1'),
+  HOST: host.default('127.0.0.1'),
   POLL_INTERVAL_MS: integer(50, 3_600_000).default(2000),
   UPSTREAM_TIMEOUT_MS: integer(100, 600_000).default(10_000),
   UCLOUD_URL: url.optional(),
@@ -91,39 +97,37 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>>)
       return value === undefined || value === '' ? [] : [[key, value]];
     }),
   );
+  const problems: string[] = [];
   const parsed = env.safeParse(present);
   if (!parsed.success) {
     const seen = new Set<string>();
-    const problems = parsed.error.issues.flatMap((issue) => {
+    for (const issue of parsed.error.issues) {
       const name = String(issue.path[0] ?? 'configuration');
-      if (seen.has(name)) return [];
+      if (seen.has(name)) continue;
       seen.add(name);
-      return [describe(name, issue.message, present[name])];
-    });
-    throw new ConfigError(problems);
+      problems.push(describe(name, issue.message, present[name]));
+    }
   }
-  const v = parsed.data;
-  const problems: string[] = [];
-  const requireWith = (urlName: string, urlValue: string | undefined, names: Record<string, string | undefined>) => {
-    for (const [name, value] of Object.entries(names)) {
-      if (urlValue !== undefined && value === undefined) problems.push(`${name} is required when ${urlName} is set`);
-      if (urlValue === undefined && value !== undefined) problems.push(`${name} is set but ${urlName} is not`);
+  // Which variables go together is checked on what is set, valid or not, so every problem shows
+  // in one run instead of one after another.
+  const has = (name: string): boolean => present[name] !== undefined;
+  const requireWith = (urlName: string, names: string[]) => {
+    for (const name of names) {
+      if (has(urlName) && !has(name)) problems.push(`${name} is required when ${urlName} is set`);
+      if (!has(urlName) && has(name)) problems.push(`${name} is set but ${urlName} is not`);
     }
   };
-  if (v.UCLOUD_URL !== undefined && v.UCLOUD_TOKEN === undefined && v.UCLOUD_REFRESH_TOKEN === undefined) {
+  if (has('UCLOUD_URL') && !has('UCLOUD_TOKEN') && !has('UCLOUD_REFRESH_TOKEN')) {
     problems.push('UCLOUD_TOKEN or UCLOUD_REFRESH_TOKEN is required when UCLOUD_URL is set');
   }
-  if (v.UCLOUD_URL === undefined) {
-    requireWith('UCLOUD_URL', undefined, {
-      UCLOUD_TOKEN: v.UCLOUD_TOKEN,
-      UCLOUD_REFRESH_TOKEN: v.UCLOUD_REFRESH_TOKEN,
-      UCLOUD_PROJECT: v.UCLOUD_PROJECT,
-    });
+  if (!has('UCLOUD_URL')) {
+    for (const name of ['UCLOUD_TOKEN', 'UCLOUD_REFRESH_TOKEN', 'UCLOUD_PROJECT']) if (has(name)) problems.push(`${name} is set but UCLOUD_URL is not`);
   }
-  requireWith('RIME_URL', v.RIME_URL, { RIME_API_KEY: v.RIME_API_KEY });
-  requireWith('DATAMANAGER_URL', v.DATAMANAGER_URL, { DATAMANAGER_TOKEN: v.DATAMANAGER_TOKEN });
-  requireWith('GPU_URL', v.GPU_URL, { GPU_API_KEY: v.GPU_API_KEY, GPU_API_SECRET: v.GPU_API_SECRET });
-  if (problems.length > 0) throw new ConfigError(problems);
+  requireWith('RIME_URL', ['RIME_API_KEY']);
+  requireWith('DATAMANAGER_URL', ['DATAMANAGER_TOKEN']);
+  requireWith('GPU_URL', ['GPU_API_KEY', 'GPU_API_SECRET']);
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  const v = parsed.data;
 
   return {
     port: v.PORT,

@@ -19,7 +19,8 @@ async function main(): Promise<void> {
 
   let demo: DemoBackends | null = null;
   if (isDemo(config)) {
-    demo = await startDemoBackends(config.host);
+    // Loopback only, whatever HOST says: the simulators accept fixed demo credentials.
+    demo = await startDemoBackends('127.0.0.1');
     config = { ...config, ...demo.settings };
   }
 
@@ -59,4 +60,7 @@ process.on('unhandledRejection', (reason) => {
   log.error('unhandled rejection', { reason: reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason) });
 });
 
-void main();
+main().catch((error: unknown) => {
+  process.stderr.write(`Job Gateway could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { GraphQLError } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -47,32 +48,57 @@ export function createGateway(config: Config, options: { providers?: ProviderReg
   });
 
   const httpServer = createServer(yoga);
-  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH });
+  // Upgrades are routed by hand (noServer) so the HTTP server's own errors (a port in use, an
+  // unknown host) stay start-up errors instead of being re-emitted as WebSocket server faults.
+  const wsServer = new WebSocketServer({ noServer: true });
+  httpServer.on('upgrade', (request, socket, head) => {
+    const path = new URL(request.url ?? '/', 'http://gateway').pathname;
+    if (path !== GRAPHQL_PATH) {
+      socket.destroy();
+      return;
+    }
+    wsServer.handleUpgrade(request, socket, head, (client) => wsServer.emit('connection', client, request));
+  });
   // Operations under way on graphql-ws, so shutdown can let their `complete` go out first.
   const operations = new Set<string>();
+  const connectionIds = new WeakMap<object, number>();
+  let connections = 0;
+  const operationKey = (socket: object, id: string): string => {
+    if (!connectionIds.has(socket)) connectionIds.set(socket, ++connections);
+    return `${connectionIds.get(socket) ?? 0}:${id}`;
+  };
   const ws = useServer(
     {
       onComplete: (context, id) => {
-        operations.delete(`${String(context.extra.request.socket.remotePort)}:${id}`);
+        operations.delete(operationKey(context.extra.socket, id));
       },
       onError: (context, id) => {
-        operations.delete(`${String(context.extra.request.socket.remotePort)}:${id}`);
+        operations.delete(operationKey(context.extra.socket, id));
       },
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
       onSubscribe: async (context, id, payload) => {
         const enveloped = yoga.getEnveloped({ ...context, req: context.extra.request, socket: context.extra.socket, params: payload });
+        let document: ReturnType<Enveloped['parse']>;
+        try {
+          document = enveloped.parse(payload.query);
+        } catch (error) {
+          // A bad document is this operation's error, not a reason to close the client's socket
+          // (which would end every other subscription on it).
+          if (error instanceof GraphQLError) return [error];
+          throw error;
+        }
+        const errors = enveloped.validate(enveloped.schema, document);
+        if (errors.length > 0) return errors;
         const args = {
           schema: enveloped.schema,
           operationName: payload.operationName,
-          document: enveloped.parse(payload.query),
+          document,
           variableValues: payload.variables,
           contextValue: await enveloped.contextFactory(),
           rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
         };
-        const errors = enveloped.validate(args.schema, args.document);
-        if (errors.length > 0) return errors;
-        operations.add(`${String(context.extra.request.socket.remotePort)}:${id}`);
+        operations.add(operationKey(context.extra.socket, id));
         return args;
       },
     },
@@ -91,7 +117,7 @@ export function createGateway(config: Config, options: { providers?: ProviderReg
         httpServer.once('error', reject);
         httpServer.listen(config.port, config.host, () => {
           const { port } = httpServer.address() as AddressInfo;
-          resolve(`http://${config.host}:${port}${GRAPHQL_PATH}`);
+          resolve(`http://${hostForUrl(config.host)}:${port}${GRAPHQL_PATH}`);
         });
       }),
     close: () => {
@@ -105,15 +131,34 @@ export function createGateway(config: Config, options: { providers?: ProviderReg
         await new Promise<void>((resolve) => {
           wsServer.close(() => resolve());
         });
-        await new Promise<void>((resolve) => {
-          httpServer.close(() => resolve());
-          httpServer.closeAllConnections();
-        });
+        await drainHttp(httpServer, config.upstreamTimeoutMs + 1_000);
         await closeProviders(services.providers);
       })();
       return closing;
     },
   };
+}
+
+/** An IPv6 address needs brackets inside a URL. */
+export function hostForUrl(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+/**
+ * Stops taking requests and lets the ones under way finish (a mutation already sent upstream should
+ * reach its client), up to `limitMs`; then cuts whatever is left.
+ */
+async function drainHttp(server: Server, limitMs: number): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
+    const cut = setTimeout(() => server.closeAllConnections(), limitMs);
+    server.close(() => {
+      clearInterval(sweep);
+      clearTimeout(cut);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
 }
 
 type Enveloped = ReturnType<Gateway['yoga']['getEnveloped']>;

@@ -7,7 +7,8 @@ import type { SortKey } from './order.js';
 // continue from it, and jobs created or removed meanwhile never shift later pages.
 const cursorSchema = z.object({
   v: z.literal(1),
-  t: z.number().int(),
+  // Within the range a Date can hold, so a forged cursor cannot reach a backend as nonsense.
+  t: z.number().int().min(-8.64e15).max(8.64e15),
   p: z.enum(PROVIDER_IDS),
   i: z.string().min(1).max(512),
 });

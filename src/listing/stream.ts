@@ -6,8 +6,10 @@ import { compareJobs, isAfter, type SortKey } from './order.js';
 
 /** An unordered backend is read to the end; ask for big pages so that takes few requests. */
 const UNORDERED_PAGE_SIZE = 1000;
-/** A backend that keeps handing out page tokens past this is broken, not large. */
-const MAX_PAGES = 500;
+/** Page sizes grow up to this (providers clamp to what their backend allows). */
+const MAX_PAGE_SIZE = 1000;
+/** A safety net against a backend that never stops handing out new page tokens. */
+const MAX_PAGES = 10_000;
 
 /**
  * One backend's jobs after a cursor position, in list order, fetched a page at a time and only as
@@ -55,11 +57,21 @@ export class ProviderStream {
     return head.createdAt.getTime() > this.frontierMs;
   }
 
+  /**
+   * The first page asks for what the list page needs; each further one for twice as many. Jobs
+   * the gateway filters out itself (a `search`, a condition the backend cannot push down) would
+   * otherwise cost one small page after another.
+   */
+  private nextPageSize(): number {
+    if (this.provider.listOrder === 'unordered') return UNORDERED_PAGE_SIZE;
+    return Math.min(MAX_PAGE_SIZE, this.pageSize * 2 ** Math.min(this.pages, 10));
+  }
+
   private async fetchPage(): Promise<void> {
     const page = await this.provider.list({
       filter: this.filter,
       createdAtOrBefore: this.after ? new Date(this.after.createdAtMs) : null,
-      pageSize: this.provider.listOrder === 'unordered' ? UNORDERED_PAGE_SIZE : this.pageSize,
+      pageSize: this.nextPageSize(),
       pageToken: this.token,
       signal: this.signal,
     });

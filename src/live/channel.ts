@@ -1,3 +1,5 @@
+import { GraphQLError } from 'graphql';
+
 type Pending<T> = { resolve: (result: IteratorResult<T>) => void; reject: (error: unknown) => void };
 
 /**
@@ -30,7 +32,11 @@ export class Channel<T> implements AsyncIterableIterator<T> {
     }
     this.queue.push(value);
     if (this.queue.length > this.maxQueued) {
-      this.fail(new Error(`subscriber fell more than ${this.maxQueued} events behind and was disconnected`));
+      this.fail(
+        new GraphQLError(`This subscriber fell more than ${this.maxQueued} events behind and was disconnected.`, {
+          extensions: { code: 'SUBSCRIBER_TOO_SLOW' },
+        }),
+      );
     }
   }
 

@@ -80,8 +80,9 @@ export class FollowDriver {
   /** While the stream is down, the job's state is still read (one request per attempt), so its subscribers are not left behind. */
   private async refresh(): Promise<void> {
     try {
+      const readAt = performance.now();
       const [result] = await this.provider.getMany([this.watcher.id], { signal: this.controller.signal });
-      if (result && !isUpstreamError(result)) this.watcher.applySnapshot(result);
+      if (result && !isUpstreamError(result)) this.watcher.applySnapshot(result, readAt);
     } catch {
       // The next attempt tries again.
     }
@@ -105,7 +106,7 @@ export class FollowDriver {
       try {
         for await (const event of follow(this.watcher.id, { signal })) {
           this.failures = 0;
-          if (event.job) this.watcher.applySnapshot(event.job);
+          if (event.job) this.watcher.applySnapshot(event.job, performance.now());
           if (event.logs.length > 0) this.deliver(event.logs);
         }
         if (stopped.aborted) return;
@@ -119,7 +120,7 @@ export class FollowDriver {
         if (stopped.aborted) return;
         if (this.reopenAtOnce(connection)) continue;
         if (isUpstreamError(error) && error.code === 'NOT_FOUND') {
-          this.watcher.vanish();
+          this.watcher.vanish(performance.now());
           return;
         }
         this.failures++;

@@ -22,6 +22,9 @@ export interface LiveStats {
   rounds: Partial<Record<ProviderId, { jobs: number; list: number }>>;
 }
 
+/** How long a list watcher without subscribers keeps what it knows (it polls nothing meanwhile). */
+const LIST_GRACE_MS = 60_000;
+
 export interface LiveHubOptions {
   /** Instrumentation: every change of a followed job, as the gateway observes it, before delivery. */
   onChange?: (job: Job) => void;
@@ -39,6 +42,7 @@ export class LiveHub {
   private readonly lists = new Map<ProviderId, ListWatcher>();
   private readonly listChannels = new Set<Channel<JobEvent>>();
   private readonly listRounds = new Map<ProviderId, number>();
+  private readonly listIdle = new Map<ProviderId, NodeJS.Timeout>();
   private closed = false;
 
   constructor(
@@ -84,6 +88,10 @@ export class LiveHub {
       const provider = this.providers.get(id);
       return provider ? [provider] : [];
     });
+    if (targets.length === 0) {
+      // Nothing could ever come: say so instead of a subscription that stays silent forever.
+      throw new GraphQLError(`None of ${wanted.join(', ')} is enabled on this gateway.`, { extensions: { code: 'PROVIDER_DISABLED' } });
+    }
     const subscriber = {
       filter,
       channel: new Channel<JobEvent>(() => {
@@ -91,10 +99,7 @@ export class LiveHub {
         for (const provider of targets) {
           const list = this.lists.get(provider.id);
           list?.remove(subscriber);
-          if (list && list.size === 0) {
-            this.listRounds.set(provider.id, (this.listRounds.get(provider.id) ?? 0) + list.rounds);
-            this.lists.delete(provider.id);
-          }
+          if (list && list.size === 0) this.idleList(provider.id, list);
         }
       }),
     };
@@ -105,18 +110,38 @@ export class LiveHub {
         list = new ListWatcher(provider, this.intervalMs);
         this.lists.set(provider.id, list);
       }
+      clearTimeout(this.listIdle.get(provider.id));
+      this.listIdle.delete(provider.id);
       list.add(subscriber);
     }
     return subscriber.channel;
   }
 
   /**
+   * A list watcher without subscribers polls no more, but keeps what it knows for a while: a client
+   * that reconnects (a page reload) does not cost every live job of the backend read again.
+   */
+  private idleList(provider: ProviderId, list: ListWatcher): void {
+    clearTimeout(this.listIdle.get(provider));
+    const timer = setTimeout(() => {
+      this.listIdle.delete(provider);
+      if (this.lists.get(provider) !== list || list.size > 0) return;
+      this.listRounds.set(provider, (this.listRounds.get(provider) ?? 0) + list.rounds);
+      list.stop();
+      this.lists.delete(provider);
+    }, LIST_GRACE_MS);
+    timer.unref?.();
+    this.listIdle.set(provider, timer);
+  }
+
+  /**
    * A job as just read by someone else (a mutation reads its job back): watchers and list
    * watchers take it as an observation, so subscribers hear of the change at once, for free.
    */
-  observe(job: Job): void {
-    this.watchers.get(`${job.provider}:${job.providerJobId}`)?.applySnapshot(job);
-    this.lists.get(job.provider)?.offer(job);
+  /** `readAt`: when that read began (`performance.now()`), so that it cannot overtake a newer one. */
+  observe(job: Job, readAt: number): void {
+    this.watchers.get(`${job.provider}:${job.providerJobId}`)?.applySnapshot(job, readAt);
+    this.lists.get(job.provider)?.offer(job, readAt);
   }
 
   stats(): LiveStats {
@@ -142,6 +167,8 @@ export class LiveHub {
     for (const follow of streams) follow.stop();
     for (const group of this.groups.values()) group.stop();
     for (const list of this.lists.values()) list.stop();
+    for (const timer of this.listIdle.values()) clearTimeout(timer);
+    this.listIdle.clear();
     await Promise.allSettled(streams.map((follow) => follow.done));
   }
 
@@ -178,7 +205,8 @@ export class LiveHub {
       if (job === null) {
         throw new GraphQLError(`${providerId} does not know job ${id}.`, { extensions: { code: 'NOT_FOUND', provider: providerId } });
       }
-      if (watcher.snapshot === null) watcher.applySnapshot(job);
+      // The gateway may have begun shutting down while the first snapshot was on its way.
+      this.assertOpen();
       const subscription = subscribe(watcher);
       // A finished job's status subscriber is already served; only output needs the stream then.
       if (provider.follow && watcher.subscribers > 0 && !this.follows.has(key) && this.watchers.get(key) === watcher) {

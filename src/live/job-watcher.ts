@@ -28,6 +28,8 @@ const HISTORY_CHARS = 4 * 1024 * 1024;
 export class JobWatcher {
   private current: Job | null = null;
   private print: string | null = null;
+  /** When the read behind `current` began: a read begun earlier that answers later is older news. */
+  private readAt = Number.NEGATIVE_INFINITY;
   private readonly statusSinks = new Set<Channel<Job>>();
   private readonly logSinks = new Set<Channel<LogEntry>>();
   private readonly history: LogEntry[] = [];
@@ -117,8 +119,15 @@ export class JobWatcher {
     return channel;
   }
 
-  /** A fresh reading of the job; subscribers hear of it only if something that counts changed. */
-  applySnapshot(job: Job): boolean {
+  /**
+   * A reading of the job, begun at `readAt` (`performance.now()`); subscribers hear of it only if
+   * something that counts changed. Reads race (a poll and a mutation's read-back): one begun before
+   * the last applied is stale and dropped, and an ended job never comes back to life.
+   */
+  applySnapshot(job: Job, readAt: number): boolean {
+    if (readAt < this.readAt) return false;
+    if (this.current && isTerminal(this.current.state) && !isTerminal(job.state)) return false;
+    this.readAt = readAt;
     const print = fingerprint(job);
     if (print === this.print) return false;
     this.current = job;
@@ -175,9 +184,10 @@ export class JobWatcher {
    * The backend no longer knows the job. Backends only forget a job that was deleted (a Data
    * Manager instance is removed a few seconds after its DELETE), so its story ends as cancelled.
    */
-  vanish(): void {
+  vanish(readAt: number): void {
+    if (readAt < this.readAt) return;
     if (this.current && !isTerminal(this.current.state)) {
-      this.applySnapshot(removed(this.current));
+      this.applySnapshot(removed(this.current), readAt);
       this.finishLogs();
       return;
     }

@@ -23,6 +23,8 @@ interface Subscriber {
 interface Known {
   job: Job;
   print: string;
+  /** When the read behind `job` began (`performance.now()`): an older read answering later is stale. */
+  readAt: number;
 }
 
 /**
@@ -31,13 +33,14 @@ interface Known {
  */
 const LIVE_STATES: readonly JobState[] = JOB_STATES.filter((state) => !isTerminal(state) && state !== 'UNKNOWN');
 const PAGE_SIZE = 100;
-const MAX_BASELINE_PAGES = 100;
+const MAX_PAGES = 100;
 
 /**
  * Every change among one backend's jobs, for `jobsUpdated`. It costs one list request per interval
- * (the backend's live jobs, newest first, state filter pushed down where the API can) plus, only when
- * a tracked live job is no longer on that page, one batched `getMany` to learn where it went. The
- * first round reads every live job once, so long-running jobs far down the list are tracked too.
+ * (the backend's live jobs, state filter pushed down where the API can; a backend without order is
+ * read to its end, which its live jobs usually fit in one page of) plus, only when a tracked live
+ * job is no longer listed, one batched `getMany` to learn where it went. The first round reads
+ * every live job once, so long-running jobs far down a newest-first list are tracked too.
  * Subscribers' filters are applied here, in memory: their number costs nothing upstream.
  */
 export class ListWatcher {
@@ -67,9 +70,10 @@ export class ListWatcher {
     this.cycle.schedule(0);
   }
 
+  /** The last subscriber leaving pauses the rounds (no upstream load); what is known is kept for a comeback. */
   remove(subscriber: Subscriber): void {
     this.subscribers.delete(subscriber);
-    if (this.subscribers.size === 0) this.stop();
+    if (this.subscribers.size === 0) this.cycle.pause();
   }
 
   stop(): void {
@@ -88,66 +92,81 @@ export class ListWatcher {
     }
   }
 
-  private async baseline(): Promise<void> {
+  /** The backend's live jobs: every page, or just the newest when `whole` is false. */
+  private async listLive(whole: boolean): Promise<{ jobs: Job[]; readAt: number }> {
+    const readAt = performance.now();
+    const jobs: Job[] = [];
     let token: string | null = null;
-    for (let page = 0; page < MAX_BASELINE_PAGES; page++) {
+    for (let page = 0; page < MAX_PAGES; page++) {
       const result = await this.provider.list({ filter: { states: LIVE_STATES }, pageSize: PAGE_SIZE, pageToken: token });
-      for (const job of result.jobs) this.remember(job);
+      jobs.push(...result.jobs);
       token = result.nextPageToken;
-      if (token === null) break;
+      if (token === null || !whole) break;
     }
+    return { jobs, readAt };
+  }
+
+  private async baseline(): Promise<void> {
+    const { jobs, readAt } = await this.listLive(true);
+    for (const job of jobs) this.remember(job, readAt);
     this.baselined = true;
   }
 
   private async poll(): Promise<void> {
-    const page = await this.provider.list({ filter: { states: LIVE_STATES }, pageSize: PAGE_SIZE });
-    const onPage = new Set<string>();
+    // Without an order, new jobs may be anywhere in the listing: read it all.
+    const { jobs, readAt } = await this.listLive(this.provider.listOrder === 'unordered');
+    const listed = new Set<string>();
     const yielder = new Yielder();
-    for (const job of page.jobs) {
-      onPage.add(job.providerJobId);
-      if (this.observe(job)) await yielder.delivered(this.subscribers.size);
+    for (const job of jobs) {
+      listed.add(job.providerJobId);
+      if (this.observe(job, readAt)) await yielder.delivered(this.subscribers.size);
     }
-    // Tracked live jobs that left the page: finished, or pushed down by newer ones.
+    // Tracked live jobs no longer listed: finished, or pushed down by newer ones.
     const missing = [...this.known.values()]
-      .filter((known) => !onPage.has(known.job.providerJobId) && !isTerminal(known.job.state))
+      .filter((known) => !listed.has(known.job.providerJobId) && !isTerminal(known.job.state))
       .map((known) => known.job.providerJobId);
     if (missing.length > 0) {
+      const missingAt = performance.now();
       const results = await this.provider.getMany(missing);
       missing.forEach((id, index) => {
         const result = results[index];
-        if (result === null || result === undefined) this.vanished(id);
-        else if (!isUpstreamError(result)) this.observe(result);
+        if (result === null || result === undefined) this.vanished(id, missingAt);
+        else if (!isUpstreamError(result)) this.observe(result, missingAt);
       });
     }
     // Only live jobs need remembering between rounds.
-    for (const [id, known] of this.known) if (isTerminal(known.job.state) && !onPage.has(id)) this.known.delete(id);
+    for (const [id, known] of this.known) if (isTerminal(known.job.state) && !listed.has(id)) this.known.delete(id);
   }
 
   /** A fresh reading from elsewhere (the job read back after a mutation): news now, not a round later. */
-  offer(job: Job): void {
-    if (this.baselined) this.observe(job);
+  offer(job: Job, readAt: number): void {
+    if (this.baselined) this.observe(job, readAt);
   }
 
-  private remember(job: Job): Known {
-    const known = { job, print: fingerprint(job) };
-    this.known.set(job.providerJobId, known);
-    return known;
+  private remember(job: Job, readAt: number): void {
+    this.known.set(job.providerJobId, { job, print: fingerprint(job), readAt });
   }
 
   /** True when the job changed (and subscribers were told). */
-  private observe(job: Job): boolean {
+  private observe(job: Job, readAt: number): boolean {
     const before = this.known.get(job.providerJobId);
-    if (before && before.print === fingerprint(job)) return false;
+    // Reads race (a round and a mutation's read-back): an older one is stale, and an ended job stays ended.
+    if (before && (readAt < before.readAt || (isTerminal(before.job.state) && !isTerminal(job.state)))) return false;
+    if (before && before.print === fingerprint(job)) {
+      before.readAt = readAt;
+      return false;
+    }
     // After the first round every live job is known, so a job met for the first time is new
     // (possibly created and finished within one interval).
-    this.remember(job);
+    this.remember(job, readAt);
     this.publish({ job, previousState: before?.job.state ?? null }, before?.job ?? null);
     return true;
   }
 
   /** A job the backend no longer knows was deleted (a Data Manager instance): it ends as cancelled. */
-  private vanished(id: string): void {
+  private vanished(id: string, readAt: number): void {
     const before = this.known.get(id);
+    if (before && readAt < before.readAt) return;
     this.known.delete(id);
     if (before && !isTerminal(before.job.state)) this.publish({ job: removed(before.job), previousState: before.job.state }, before.job);
   }

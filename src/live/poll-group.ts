@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import type { GetResult, JobProvider } from '../providers/contract.js';
 import { isUpstreamError } from '../providers/errors.js';
 import type { Job } from '../providers/job.js';
@@ -70,10 +71,14 @@ export class PollGroup {
     if (this.watchers.size === 0) this.cycle.pause();
   }
 
+  /** Stops for good; whoever still waits for a first snapshot is told the gateway is going away. */
   stop(): void {
     this.cycle.stop();
     if (this.firstBatch) clearImmediate(this.firstBatch);
     this.firstBatch = null;
+    const shuttingDown = new GraphQLError('The gateway is shutting down.', { extensions: { code: 'UNAVAILABLE' } });
+    for (const settles of this.waitingFirst.values()) for (const settle of settles) settle.reject(shuttingDown);
+    this.waitingFirst.clear();
   }
 
   /** Something to poll: state (unless a stream brings it) or output someone reads. */
@@ -90,6 +95,7 @@ export class PollGroup {
     const ids = [...waiting.keys()];
     let results: GetResult[] = [];
     let failure: unknown = null;
+    const readAt = performance.now();
     try {
       results = await this.provider.getMany(ids);
     } catch (error) {
@@ -97,6 +103,7 @@ export class PollGroup {
     }
     ids.forEach((id, index) => {
       const result = failure ?? results[index] ?? null;
+      if (result !== null && !(result instanceof Error)) this.watchers.get(id)?.applySnapshot(result as Job, readAt);
       for (const settle of waiting.get(id) ?? []) {
         if (result instanceof Error || failure !== null) settle.reject(result);
         else settle.resolve(result as Job | null);
@@ -115,13 +122,14 @@ export class PollGroup {
   /** One `getMany` for every followed job. False when the backend could not be read. */
   private async pollStatus(): Promise<boolean> {
     const watchers = [...this.watchers.values()];
+    const readAt = performance.now();
     try {
       const results = await this.provider.getMany(watchers.map((w) => w.id));
       const yielder = new Yielder();
       for (const [index, watcher] of watchers.entries()) {
         const result = results[index];
-        if (result === null || result === undefined) watcher.vanish();
-        else if (!isUpstreamError(result) && watcher.applySnapshot(result)) await yielder.delivered(watcher.subscribers);
+        if (result === null || result === undefined) watcher.vanish(readAt);
+        else if (!isUpstreamError(result) && watcher.applySnapshot(result, readAt)) await yielder.delivered(watcher.subscribers);
       }
       return true;
     } catch (error) {

@@ -1,10 +1,9 @@
 // cancelJob / cancelJobs: decode, check, send each backend's cancel once per job, read back.
 import { mapLimit } from '../providers/concurrency.js';
-import { isUpstreamError } from '../providers/errors.js';
 import type { ProviderId } from '../providers/job.js';
 import { UCloudProvider } from '../providers/ucloud/provider.js';
 import { failed, succeeded, type MutationFailure, type MutationOutcome } from './failures.js';
-import { mutationFailure } from './outcome.js';
+import { sentFailure } from './outcome.js';
 import { isReady, preflight, type MutationDeps, type Ready } from './preflight.js';
 import { reread } from './reread.js';
 import { decodeTarget, isTarget, type Target } from './target.js';
@@ -19,13 +18,12 @@ type Sent = MutationFailure | null;
  * Never retried and never aborted with the client's request: once sent, a cancel runs to its
  * answer or to the upstream deadline, so its outcome is known whenever it can be.
  */
-async function attempt(target: Target | null, call: () => Promise<void>): Promise<Sent> {
+async function attempt(provider: ProviderId, target: Target | null, call: () => Promise<void>): Promise<Sent> {
   try {
     await call();
     return null;
   } catch (error) {
-    if (isUpstreamError(error)) return mutationFailure(error, target);
-    throw error;
+    return sentFailure(error, provider, target);
   }
 }
 
@@ -47,11 +45,11 @@ async function send(ready: readonly Ready[]): Promise<Sent[]> {
     if (!first) return;
     // One job: a 404 is about that job. Several: the backend's message says which one it was.
     const target = bulk.length === 1 ? (ready[first.index]?.target ?? null) : null;
-    const outcome = await attempt(target, () => first.ucloud.cancelMany(bulk.map((entry) => entry.id)));
+    const outcome = await attempt('UCLOUD', target, () => first.ucloud.cancelMany(bulk.map((entry) => entry.id)));
     for (const { index } of bulk) results[index] = outcome;
   };
   const singleCalls = [...perBackend.values()].map(async (group) => {
-    const outcomes = await mapLimit(group, CANCEL_CONCURRENCY, ({ item }) => attempt(item.target, () => item.provider.cancel(item.target.id)));
+    const outcomes = await mapLimit(group, CANCEL_CONCURRENCY, ({ item }) => attempt(item.target.provider, item.target, () => item.provider.cancel(item.target.id)));
     group.forEach(({ index }, i) => {
       results[index] = outcomes[i] ?? null;
     });

@@ -1,12 +1,13 @@
 // createGpuJob / createUCloudJob: validated input → the backend's create call → the new job.
 import { isUpstreamError } from '../providers/errors.js';
+import { encodeGlobalId, TYPE_OF_PROVIDER } from '../schema/global-id.js';
 import { GpuProvider } from '../providers/gpu/provider.js';
 import type { ProviderId } from '../providers/job.js';
 import { UCloudProvider } from '../providers/ucloud/provider.js';
 import { disabled, failed, succeeded, type MutationOutcome } from './failures.js';
 import { secretsOf } from './gpu-secrets.js';
 import type { GpuJobInput } from './gpu-input.js';
-import { mutationFailure } from './outcome.js';
+import { sentFailure } from './outcome.js';
 import type { MutationDeps } from './preflight.js';
 import { toUCloudSpec, type UCloudJobInput } from './ucloud-input.js';
 
@@ -21,13 +22,13 @@ export async function createGpuJob(deps: MutationDeps, input: GpuJobInput): Prom
   if (!provider) return failed(disabled('GPU'));
   if (!(provider instanceof GpuProvider)) return cannotCreate('GPU');
   try {
+    const readAt = performance.now();
     const job = await provider.create(input);
     deps.loaders.prime(job);
-    deps.observe(job);
+    deps.observe(job, readAt);
     return succeeded(job);
   } catch (error) {
-    if (isUpstreamError(error)) return failed(mutationFailure(error, null, secretsOf(input)));
-    throw error;
+    return failed(sentFailure(error, 'GPU', null, secretsOf(input)));
   }
 }
 
@@ -40,24 +41,24 @@ export async function createUCloudJob(deps: MutationDeps, input: UCloudJobInput)
   try {
     id = await provider.create(toUCloudSpec(input));
   } catch (error) {
-    if (isUpstreamError(error)) return failed(mutationFailure(error, null));
-    throw error;
+    return failed(sentFailure(error, 'UCLOUD', null));
   }
   // The job exists now: a failed read must not look like a failed create, or a client would
   // create it again. outcomeUnknown tells it not to.
   const unreadable = (why: string): MutationOutcome =>
     failed({
       code: 'UNAVAILABLE',
-      message: `UCloud created job ${id}, but it could not be read back (${why}). Do not create it again; look it up later.`,
+      message: `UCloud created job ${id}, but it could not be read back (${why}). Do not create it again; look it up later by its ID.`,
       provider: 'UCLOUD',
       outcomeUnknown: true,
+      jobId: encodeGlobalId(TYPE_OF_PROVIDER.UCLOUD, id),
     });
   try {
+    const readAt = performance.now();
     const job = await deps.loaders.load('UCLOUD', id);
-    if (job) deps.observe(job);
+    if (job) deps.observe(job, readAt);
     return job ? succeeded(job) : unreadable('not listed yet');
   } catch (error) {
-    if (isUpstreamError(error)) return unreadable(error.message);
-    throw error;
+    return unreadable(isUpstreamError(error) ? error.message : 'the answer could not be processed');
   }
 }

@@ -17,7 +17,14 @@ export type NotFoundFailure = { code: 'NOT_FOUND'; message: string; id: string }
 export type UnsupportedFailure = { code: 'UNSUPPORTED'; message: string; provider: ProviderId; operation: Operation };
 export type InvalidInputFailure = { code: 'INVALID_INPUT'; message: string; issues: InputIssue[] };
 export type RejectedFailure = { code: 'REJECTED'; message: string; provider: ProviderId; status: number | null };
-export type UnavailableFailure = { code: 'UNAVAILABLE'; message: string; provider: ProviderId; outcomeUnknown: boolean };
+export type UnavailableFailure = {
+  code: 'UNAVAILABLE';
+  message: string;
+  provider: ProviderId;
+  outcomeUnknown: boolean;
+  /** Global ID of a job known to exist though it could not be read (a created job not read back). */
+  jobId?: string;
+};
 
 export type MutationFailure = NotFoundFailure | UnsupportedFailure | InvalidInputFailure | RejectedFailure | UnavailableFailure;
 

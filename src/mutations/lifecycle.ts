@@ -1,8 +1,7 @@
 // extendJob / suspendJob / resumeJob: operations only some backends have (UCloud today).
 import type { JobProvider } from '../providers/contract.js';
-import { isUpstreamError } from '../providers/errors.js';
 import { failed, succeeded, type MutationOutcome } from './failures.js';
-import { mutationFailure } from './outcome.js';
+import { sentFailure } from './outcome.js';
 import { isReady, preflight, type MutationDeps } from './preflight.js';
 import { reread } from './reread.js';
 import { decodeTarget, isTarget } from './target.js';
@@ -32,8 +31,7 @@ export async function changeJob(deps: MutationDeps, globalId: string, change: Li
   try {
     await call(checked.provider, target.id, change);
   } catch (error) {
-    if (isUpstreamError(error)) return failed(mutationFailure(error, target));
-    throw error;
+    return failed(sentFailure(error, target.provider, target));
   }
   const [job] = await reread(deps, [checked], change.operation);
   return succeeded(job ?? checked.job);

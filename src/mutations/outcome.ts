@@ -1,7 +1,8 @@
 // UpstreamError → typed mutation failure. A mutation is never retried, so when the backend may have
 // applied it (timeout, 5xx, connection lost after sending, unreadable 2xx) the failure says so.
 import { log } from '../log.js';
-import type { UpstreamError } from '../providers/errors.js';
+import { isUpstreamError, type UpstreamError } from '../providers/errors.js';
+import type { ProviderId } from '../providers/job.js';
 import { notFound, type MutationFailure, type Operation, type UnavailableFailure } from './failures.js';
 import type { Target } from './target.js';
 
@@ -36,6 +37,25 @@ export function mutationFailure(error: UpstreamError, target: Target | null, sec
     ? ' The outcome is unknown: the change may have been applied. Read the job before trying again.'
     : ' Nothing was changed.';
   return { code: 'UNAVAILABLE', message: `${detail}.${advice}`, provider, outcomeUnknown };
+}
+
+/**
+ * Any failure once a change has been sent. A backend error is mapped as above; anything else is a
+ * defect of the gateway (reading the backend's answer, say): the change may well have been applied,
+ * so the client is told exactly that rather than an opaque internal error.
+ */
+export function sentFailure(error: unknown, provider: ProviderId, target: Target | null, secrets: readonly string[] = []): MutationFailure {
+  if (isUpstreamError(error)) return mutationFailure(error, target, secrets);
+  log.error('a mutation failed in the gateway after it was sent', {
+    provider,
+    error: redact(error instanceof Error ? `${error.name}: ${error.message}` : String(error), secrets),
+  });
+  return {
+    code: 'UNAVAILABLE',
+    message: `The gateway could not read ${provider}'s answer to the change. The outcome is unknown: the change may have been applied. Read the job before trying again.`,
+    provider,
+    outcomeUnknown: true,
+  };
 }
 
 /** A failed read before any change was sent: nothing happened, whatever the read's error. */

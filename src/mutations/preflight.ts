@@ -14,8 +14,8 @@ import type { Target } from './target.js';
 export interface MutationDeps {
   providers: ProviderRegistry;
   loaders: JobLoaders;
-  /** Told of every job read back after a change, so live subscribers hear of it at once. */
-  observe: (job: Job) => void;
+  /** Told of every job read back after a change (read begun at `readAt`, `performance.now()`), so live subscribers hear of it at once. */
+  observe: (job: Job, readAt: number) => void;
 }
 
 export type JobOperation = Exclude<Operation, 'create'>;

@@ -10,6 +10,7 @@ import type { JobOperation, MutationDeps, Ready } from './preflight.js';
  */
 export async function reread(deps: MutationDeps, applied: readonly Ready[], operation: JobOperation): Promise<Job[]> {
   for (const { target } of applied) deps.loaders.clear(target.provider, target.id);
+  const readAt = performance.now();
   const jobs = await Promise.all(
     applied.map(({ target, job: before }) =>
       deps.loaders.load(target.provider, target.id).then(
@@ -21,7 +22,7 @@ export async function reread(deps: MutationDeps, applied: readonly Ready[], oper
       ),
     ),
   );
-  for (const job of jobs) deps.observe(job);
+  for (const job of jobs) deps.observe(job, readAt);
   return jobs;
 }
 

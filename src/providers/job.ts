@@ -118,8 +118,8 @@ export interface DataManagerInstance extends JobCommon {
   jobDefinitionId: number | null;
   jobImageType: string | null;
   fixPermissions: boolean | null;
-  /** Task ids only come with a single-instance get, not with the list. */
-  taskIds: string[];
+  /** Task ids come with a single-instance get only; null on an instance from the list. */
+  taskIds: string[] | null;
 }
 
 export interface GpuVolume {

@@ -29,14 +29,10 @@ export const DataManagerInstanceRef = jobNode<DataManagerInstance>(
       nullable: true,
       description: 'The Data Manager fixes output file permissions when the instance completes.',
     }),
-    taskIds: t.stringList({
+    taskIds: t.exposeStringList('taskIds', {
+      nullable: true,
       description:
-        'Data Manager tasks of this instance (launch, deletion). The instance list does not carry them, so asking for this on a listed instance costs one instance read (batched per request).',
-      resolve: async (instance, _args, context) => {
-        if (instance.taskIds.length > 0) return instance.taskIds;
-        const full = await context.loaders.load('DATA_MANAGER', instance.providerJobId);
-        return full && full.provider === 'DATA_MANAGER' ? full.taskIds : [];
-      },
+        'Data Manager tasks of this instance (launch, deletion). Only a single-instance read carries them: null on instances from `jobs` (fetch the instance with `job` or `node` to get them), so that a list never costs a request per instance.',
     }),
   }),
 );

@@ -112,6 +112,12 @@ builder.objectType(UnavailableError, {
   interfaces: [MutationErrorRef],
   fields: (t) => ({
     provider: t.field({ type: JobProviderEnum, description: 'The backend concerned.', resolve: (error) => error.failure.provider }),
+    jobId: t.id({
+      nullable: true,
+      description:
+        'Global ID of the job concerned when it is known to exist although it could not be read (a job created but not read back): look it up instead of creating it again.',
+      resolve: (error) => error.failure.jobId ?? null,
+    }),
     outcomeUnknown: t.boolean({
       description:
         'True when the request reached the backend and may have been applied (it timed out, failed with a 5xx, lost its connection after sending, or got an unreadable success answer): read the job before trying again. False when nothing was changed.',

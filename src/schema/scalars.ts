@@ -11,7 +11,10 @@ function parseDateTime(value: unknown): Date {
     );
   }
   const date = new Date(value);
-  if (Number.isNaN(date.getTime())) {
+  // `Date` rolls impossible days over (February 30th becomes March 2nd); the calendar date must survive.
+  const [year, month, day] = value.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const local = new Date(Date.UTC(year, month - 1, day));
+  if (Number.isNaN(date.getTime()) || local.getUTCMonth() !== month - 1 || local.getUTCDate() !== day) {
     throw new GraphQLError(`DateTime ${JSON.stringify(value)} is not a real instant`, { extensions: { code: 'BAD_USER_INPUT' } });
   }
   return date;

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { graphql } from '../../schema/client/index.js';
 import { designOrder, truth } from '../support/expected.js';
-import { gqlData, startWorld, type World } from '../support/gateway.js';
+import { gql, gqlData, startWorld, type World } from '../support/gateway.js';
 
 const EveryCommonField = graphql(`
   query EveryCommonField($first: Int) {
@@ -167,5 +167,18 @@ describe('upstream cost', () => {
       expect(server.count()).toBe(1);
       expect(server.count(route)).toBe(1);
     }
+  });
+});
+
+describe('upstream cost of filters the gateway applies itself', () => {
+  it('a search that matches nothing reads each backend in growing pages, not in pages of first+1', async () => {
+    const response = await gql(world.url, '{ jobs(first: 7, filter: { search: "no job is called this" }) { edges { cursor } providerErrors { provider } } }');
+    expect(response.data).toEqual({ jobs: { edges: [], providerErrors: [] } });
+    const s = servers();
+    // 320 jobs each: pages of 8, 16, 32, ... (UCloud up to 250, GPU up to 50 per page).
+    expect(s.UCLOUD.count('GET /api/jobs/browse')).toBeLessThanOrEqual(7);
+    expect(s.GPU.count('GET /v1/jobs')).toBeLessThanOrEqual(10);
+    expect(s.RIME.count()).toBe(1);
+    expect(s.DATA_MANAGER.count()).toBe(1);
   });
 });

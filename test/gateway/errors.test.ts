@@ -100,6 +100,17 @@ describe('bad input', () => {
     expect(response.errors?.[0]?.message).toMatch(/createdAfter must be earlier than createdBefore/);
   });
 
+  it('a DateTime that is not a real day', async () => {
+    const response = await gql(world.url, '{ jobs(filter: { createdAfter: "2026-02-30T00:00:00Z" }) { edges { cursor } } }');
+    expect(response.errors?.[0]?.message).toMatch(/not a real instant/);
+  });
+
+  it('a cursor with a time no date can hold', async () => {
+    const forged = Buffer.from(JSON.stringify({ v: 1, t: 9e15, p: 'GPU', i: 'x' })).toString('base64url');
+    const response = await gql(world.url, Page, { first: 5, after: forged });
+    expect(response.errors?.[0]?.message).toMatch(/Invalid cursor/);
+  });
+
   it('a DateTime without a zone', async () => {
     const response = await gql(world.url, '{ jobs(filter: { createdAfter: "2026-02-01T00:00:00" }) { edges { cursor } } }');
     expect(response.errors?.[0]?.message).toMatch(/time zone/);

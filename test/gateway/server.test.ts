@@ -85,10 +85,13 @@ describe('configuration', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems;
+    // Every problem in one run, the ones about variables that go together included.
     expect(problems).toEqual([
       'PORT must be a whole number from 0 to 65535 (got "eighty")',
       'POLL_INTERVAL_MS must be at least 50 (got "5")',
       'RIME_URL must be an http:// or https:// URL (got "ftp://rime.example")',
+      'RIME_API_KEY is required when RIME_URL is set',
+      'GPU_API_SECRET is required when GPU_URL is set',
     ]);
     const second = (() => {
       try {

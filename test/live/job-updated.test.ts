@@ -4,7 +4,7 @@
 import type { Client } from 'graphql-ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderId } from '../../src/providers/job.js';
-import { startWorld, type World } from '../support/gateway.js';
+import { gql, startWorld, type World } from '../support/gateway.js';
 import { newGpuJob } from '../support/jobs.js';
 import { FINAL, globalId, simState, until } from '../support/live.js';
 import { subscribeSse, subscribeWs, wsClient, type Received } from '../support/subscriptions.js';
@@ -121,6 +121,25 @@ describe('jobUpdated', () => {
     expect(JSON.stringify(invalid.errors)).toMatch(/not a global ID issued by this gateway/);
   });
 
+  it('a broken document on one subscription does not close the socket the others share', async () => {
+    const own = wsClient(world.url);
+    try {
+      const id = await createGpuJob(world);
+      const good = subscribeWs<Snapshot>(own, JOB_UPDATED, { id: globalId('GPU', id) }, 'jobUpdated');
+      expect((await good.next()).state).toBe('QUEUED');
+      const broken = subscribeWs<Snapshot>(own, 'subscription { jobUpdated(id: ', {}, 'jobUpdated');
+      await broken.ended();
+      expect(JSON.stringify(broken.errors)).toMatch(/Syntax Error/);
+      // The first subscription still lives on the same socket.
+      for (let i = 0; i < 5_000 && simState(world, 'GPU', id) === 'PENDING'; i++) world.clock.advance(5_000);
+      expect((await good.next()).providerState).not.toBe('PENDING');
+      expect(good.errors).toEqual([]);
+      good.unsubscribe();
+    } finally {
+      await own.dispose();
+    }
+  });
+
   it('a terminal job: the snapshot, then complete', async () => {
     const id = world.demo.gpu.inventory().find((job) => job.state === 'COMPLETED')!.id;
     const received = subscribeWs<Snapshot>(client, JOB_UPDATED, { id: globalId('GPU', id) }, 'jobUpdated');
@@ -218,6 +237,21 @@ describe('shutdown', () => {
     expect(own.gateway.services.live.stats()).toMatchObject({ jobWatchers: 0, follows: 0 });
     expect(own.demo.ucloud.activeFollows()).toBe(0);
     await ownClient.dispose();
+    await own.demo.close();
+  });
+
+  it('lets a mutation under way finish and answer before the connections go', async () => {
+    const own = await startWorld({ seed: 33, config: { pollIntervalMs: INTERVAL_MS } });
+    const id = await createGpuJob(own);
+    own.demo.gpu.server.faults.next('slow', { route: 'PUT /v1/jobs/:uuid/cancel', delayMs: 800 });
+    const answer = gql<{ cancelJob: { __typename: string } }, { id: string }>(
+      own.url,
+      'mutation($id: ID!) { cancelJob(id: $id) { __typename } }',
+      { id: globalId('GPU', id) },
+    );
+    await until(() => own.demo.gpu.server.count('PUT /v1/jobs/:uuid/cancel') === 1, 5_000, 'the cancel to reach the backend');
+    await own.gateway.close();
+    expect((await answer).data?.cancelJob.__typename).toBe('JobMutationSuccess');
     await own.demo.close();
   });
 });

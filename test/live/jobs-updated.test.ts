@@ -155,3 +155,21 @@ describe('jobsUpdated', () => {
     received.unsubscribe();
   });
 });
+
+describe('jobsUpdated on a gateway without some backends', () => {
+  it('a filter naming only disabled backends is an error, not a subscription that never speaks', async () => {
+    const { createGateway } = await import('../../src/server.js');
+    const { testConfig } = await import('../support/config.js');
+    const gateway = createGateway({ ...testConfig(world.demo), rime: null, dataManager: null });
+    const url = await gateway.listen();
+    const own = wsClient(url);
+    try {
+      const received = subscribeWs<Event>(own, JOBS_UPDATED, { filter: { providers: ['RIME', 'DATA_MANAGER'] } }, 'jobsUpdated');
+      await received.ended();
+      expect(JSON.stringify(received.errors)).toMatch(/None of RIME, DATA_MANAGER is enabled/);
+    } finally {
+      await own.dispose();
+      await gateway.close();
+    }
+  });
+});

@@ -72,7 +72,7 @@ describe('Data Manager wire and mapping', () => {
     expect(job.applicationSpecification).toMatchObject({ collection: 'im-virtual-screening', variables: { count: 500 } });
     expect(job.coins).toBe('12.75');
     expect(job.jobDefinitionId).toBe(11);
-    expect(job.taskIds).toEqual([]);
+    expect(job.taskIds).toBeNull();
     expect(job.capabilities).toEqual({ cancel: false, extend: false, suspend: false, resume: false, logs: true });
     expect(JSON.stringify(job)).not.toContain('73194421');
   });
@@ -203,7 +203,7 @@ describe('Data Manager provider against the simulator', () => {
       expect(job.owner).toBe(item.owner);
       expect(job.project).toBe(item.project);
       expect(job.applicationType).toBe(item.type);
-      expect(job.taskIds).toEqual([]);
+      expect(job.taskIds).toBeNull();
     }
   });
 

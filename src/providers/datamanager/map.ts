@@ -83,6 +83,6 @@ export function toJob(wire: InstanceSummary | InstanceGetResponse, instanceId?: 
     jobDefinitionId: wire.job_id,
     jobImageType: wire.job_image_type,
     fixPermissions: wire.fix_permissions,
-    taskIds: 'tasks' in wire ? wire.tasks.map((task) => task.id) : [],
+    taskIds: 'tasks' in wire ? wire.tasks.map((task) => task.id) : null,
   };
 }

@@ -37,7 +37,10 @@ export class GpuProvider implements JobProvider {
     const window: CreatedWindow = token
       ? { from: filter.createdAfter ?? null, to: new Date(token.toMs) }
       : createdWindow(filter, request.createdAtOrBefore, this.slackMs);
-    const limit = token?.limit ?? Math.min(MAX_LIMIT, Math.max(1, Math.floor(request.pageSize)));
+    // Each page may be bigger than the last (the caller grows them); only stepping through one
+    // bound by page number needs the size that bound started with.
+    const asked = Math.min(MAX_LIMIT, Math.max(1, Math.floor(request.pageSize)));
+    const limit = token && token.page > 1 ? token.limit : asked;
 
     const answer = await this.client.listJobs(
       { sort: '-created_at', page: token?.page ?? 1, limit, status: statuses ?? undefined, createdAt: window },
