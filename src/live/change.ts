@@ -2,10 +2,11 @@ import type { Job } from '../providers/job.js';
 
 /**
  * Fields that move with the clock on every poll of a running job (running time, and a Data Manager
- * instance's running cost). A change in them alone is not an
- * event (it would fire every interval for every running job); they ride along with real changes.
+ * instance's running cost), and fields only some reads carry (a Data Manager instance's tasks come
+ * with a get, not with the listing live polling uses). A change in them alone is not an event; they
+ * ride along with real changes.
  */
-const CLOCK_DRIVEN = new Set(['runningTimeSeconds', 'runTime', 'coins']);
+const CLOCK_DRIVEN = new Set(['runningTimeSeconds', 'runTime', 'coins', 'taskIds']);
 
 function stable(value: unknown): unknown {
   if (value instanceof Date) return value.toISOString();

@@ -97,7 +97,7 @@ export class PollGroup {
     let failure: unknown = null;
     const readAt = performance.now();
     try {
-      results = await this.provider.getMany(ids);
+      results = await this.read(ids);
     } catch (error) {
       failure = error;
     }
@@ -112,6 +112,11 @@ export class PollGroup {
     this.cycle.schedule();
   }
 
+  /** Followed jobs' state in as few requests as the backend allows (`refreshMany`, else `getMany`). */
+  private read(ids: readonly string[]): Promise<GetResult[]> {
+    return this.provider.refreshMany ? this.provider.refreshMany(ids) : this.provider.getMany(ids);
+  }
+
   /** One round: state, then output. False when the backend could not be read (the next waits longer). */
   private async round(): Promise<boolean> {
     const statusRead = this.options.pollStatus ? await this.pollStatus() : true;
@@ -124,7 +129,7 @@ export class PollGroup {
     const watchers = [...this.watchers.values()];
     const readAt = performance.now();
     try {
-      const results = await this.provider.getMany(watchers.map((w) => w.id));
+      const results = await this.read(watchers.map((w) => w.id));
       const yielder = new Yielder();
       for (const [index, watcher] of watchers.entries()) {
         const result = results[index];

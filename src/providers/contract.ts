@@ -79,6 +79,12 @@ export interface JobProvider {
   list(request: ListRequest): Promise<ListPage>;
   /** The batching entry point: as few upstream requests as the backend allows, never one id twice. */
   getMany(ids: readonly string[], options?: CallOptions): Promise<GetResult[]>;
+  /**
+   * The current state of many followed jobs at once, for live polling: as few requests as the
+   * backend allows, even if that means reading more than was asked (a listing) or fewer fields
+   * than a get gives. Aligned with `ids` like `getMany`; absent, `getMany` serves.
+   */
+  refreshMany?(ids: readonly string[], options?: CallOptions): Promise<GetResult[]>;
   cancel(id: string, options?: CallOptions & { reason?: string }): Promise<void>;
   /** Operations only some backends have; absent means the backend cannot do it. */
   extend?(id: string, seconds: number, options?: CallOptions): Promise<void>;

@@ -181,6 +181,35 @@ describe('jobUpdated', () => {
     expect(gpu.server.count('GET /v1/jobs')).toBe(crowd.requests);
   });
 
+  it('Data Manager instances followed together cost one list request per round, however many there are', async () => {
+    const dm = world.demo.dataManager;
+    const live = world.gateway.services.live;
+    const ids = dm
+      .inventory()
+      .filter((item) => item.state === 'RUNNING' || item.state === 'PENDING')
+      .slice(0, 6)
+      .map((item) => item.id);
+    expect(ids.length).toBeGreaterThanOrEqual(3);
+    dm.server.resetCounts();
+    const roundsBefore = live.stats().rounds.DATA_MANAGER!.jobs;
+    // One after the other, so each first snapshot is a read of its own (a fixed number to count).
+    const subscriptions = [];
+    for (const id of ids) {
+      const subscription = subscribeWs<Snapshot>(client, JOB_UPDATED, { id: globalId('DATA_MANAGER', id) }, 'jobUpdated');
+      await subscription.next();
+      subscriptions.push(subscription);
+    }
+    const roundsSubscribed = live.stats().rounds.DATA_MANAGER!.jobs;
+    await until(() => live.stats().rounds.DATA_MANAGER!.jobs >= roundsSubscribed + 5, 10_000, 'five poll rounds');
+    for (const subscription of subscriptions) subscription.unsubscribe();
+    await until(() => live.stats().jobWatchers === 0, 5_000, 'the watchers to stop');
+    await new Promise((resolve) => setTimeout(resolve, INTERVAL_MS * 4));
+    const rounds = live.stats().rounds.DATA_MANAGER!.jobs - roundsBefore;
+    // One listing per first snapshot and one per round, whatever the number followed; never a get per instance.
+    expect(dm.server.count('GET /instance/:id')).toBe(0);
+    expect(dm.server.count('GET /instance')).toBe(ids.length + rounds);
+  });
+
   it('unsubscribing stops polling: the watcher goes, and so do the requests', async () => {
     const gpu = world.demo.gpu;
     const id = await createGpuJob(world);

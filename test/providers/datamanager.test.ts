@@ -173,6 +173,15 @@ describe('Data Manager provider against the simulator', () => {
     await sim?.close();
   });
 
+  it('refreshMany: every followed instance from one list request, an unknown one null', async () => {
+    const [a, b] = sim.inventory().map((item) => item.id);
+    sim.server.resetCounts();
+    const results = await provider.refreshMany([a!, UNKNOWN_ID, b!]);
+    expect(results.map((result) => (result && !(result instanceof Error) ? result.providerJobId : result))).toEqual([a, null, b]);
+    expect(sim.server.count()).toBe(1);
+    expect(sim.server.count('GET /instance')).toBe(1);
+  });
+
   const tasksSeen = () => sim.server.requests.filter((r) => r.route === 'GET /task/:id');
 
   it('has every phase of the Data Manager in its seeded world', () => {

@@ -73,6 +73,17 @@ describe('RIME provider against the simulator', () => {
     await sim.close();
   });
 
+  it('refreshMany: one listing of the live jobs, a GetJob only for a followed job missing from it', async () => {
+    const live = sim.inventory().find((item) => item.state === 'JOB_STATUS_RUNNING')!.id;
+    const ended = sim.inventory().find((item) => item.state === 'JOB_STATUS_SUCCEEDED')!.id;
+    const unknown = '00000000-0000-4000-8000-00000000abcd';
+    sim.server.resetCounts();
+    const results = await provider.refreshMany([live, ended, unknown, live]);
+    expect(results.map((result) => (result && !(result instanceof Error) ? result.providerJobId : result))).toEqual([live, ended, null, live]);
+    expect(sim.server.count('GET /v1-beta/jobs')).toBe(1);
+    expect(sim.server.count('GET /v1-beta/jobs/:jobId')).toBe(2);
+  });
+
   /** A job in `status` that the test has not used yet. */
   const used = new Set<string>();
   function pick(predicate: (facts: NonNullable<ReturnType<RimeSimulator['describe']>>) => boolean): string {

@@ -3,13 +3,15 @@ import type { RimeSettings } from '../../config.js';
 import { getEach } from '../concurrency.js';
 import type { CallOptions, GetResult, JobProvider, ListPage, ListRequest, LogEntry, LogPoll, ProviderOptions } from '../contract.js';
 import { UpstreamError } from '../errors.js';
-import type { JobState } from '../job.js';
+import type { Job, JobState } from '../job.js';
 import { RimeClient, type ListJobsQuery } from './client.js';
 import { toJob, toJobState, toRimeStatuses, terminationText } from './map.js';
 import type { JobMetadata } from './wire.js';
 
 /** ListJobs pages are cheap next to one GetJob per job, so a listing reads big pages. */
 const MIN_PAGE_SIZE = 100;
+/** A live-jobs listing longer than this many pages is cut short; the rest is read one by one. */
+const MAX_REFRESH_PAGES = 10;
 const MAX_PAGE_SIZE = 1_000;
 /** RIME has no batch get: one GetJob per id, this many at a time. */
 const GET_CONCURRENCY = 8;
@@ -120,6 +122,25 @@ export class RimeProvider implements JobProvider {
   getMany(ids: readonly string[], options: CallOptions = {}): Promise<GetResult[]> {
     // An empty id would address the list route instead of a job.
     return getEach(ids, GET_CONCURRENCY, async (id) => (id === '' ? null : toJob(await this.client.getJob(id, VIEW, options))));
+  }
+
+  /**
+   * Followed jobs are mostly live: one listing of the live ones (all pages) covers them, and only a
+   * job missing from it (it just ended, or is unknown) costs a GetJob of its own.
+   */
+  async refreshMany(ids: readonly string[], options: CallOptions = {}): Promise<GetResult[]> {
+    const live = new Map<string, Job>();
+    let pageToken: string | null = null;
+    for (let page = 0; page < MAX_REFRESH_PAGES; page++) {
+      const result = await this.list({ filter: { states: ['PENDING', 'QUEUED', 'RUNNING', 'CANCELLING'] }, pageSize: MAX_PAGE_SIZE, pageToken, signal: options.signal });
+      for (const job of result.jobs) live.set(job.providerJobId, job);
+      pageToken = result.nextPageToken;
+      if (pageToken === null) break;
+    }
+    const missing = ids.filter((id) => !live.has(id));
+    const fetched = new Map(missing.map((id, index) => [id, index]));
+    const others = missing.length > 0 ? await this.getMany(missing, options) : [];
+    return ids.map((id) => live.get(id) ?? others[fetched.get(id) ?? -1] ?? null);
   }
 
   async cancel(id: string, options: CallOptions & { reason?: string } = {}): Promise<void> {
