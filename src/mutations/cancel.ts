@@ -1,7 +1,6 @@
 // cancelJob / cancelJobs: decode, check, send each backend's cancel once per job, read back.
 import { mapLimit } from '../providers/concurrency.js';
 import type { ProviderId } from '../providers/job.js';
-import { UCloudProvider } from '../providers/ucloud/provider.js';
 import { failed, succeeded, type MutationFailure, type MutationOutcome } from './failures.js';
 import { sentFailure } from './outcome.js';
 import { isReady, preflight, type MutationDeps, type Ready } from './preflight.js';
@@ -27,34 +26,32 @@ async function attempt(provider: ProviderId, target: Target | null, call: () => 
   }
 }
 
-/** UCloud terminates every job of the request in one call; the other backends take one call per job. */
+/** A backend with a bulk call (UCloud `terminate`) gets every job of the request in one call; the others one call per job. */
 async function send(ready: readonly Ready[]): Promise<Sent[]> {
   const results: Sent[] = ready.map(() => null);
-  const bulk: { index: number; id: string; ucloud: UCloudProvider }[] = [];
+  const bulk = new Map<ProviderId, { index: number; item: Ready }[]>();
   const perBackend = new Map<ProviderId, { index: number; item: Ready }[]>();
   ready.forEach((item, index) => {
-    if (item.provider instanceof UCloudProvider) {
-      bulk.push({ index, id: item.target.id, ucloud: item.provider });
-    } else {
-      perBackend.set(item.target.provider, [...(perBackend.get(item.target.provider) ?? []), { index, item }]);
-    }
+    const groups = item.provider.cancelMany ? bulk : perBackend;
+    groups.set(item.target.provider, [...(groups.get(item.target.provider) ?? []), { index, item }]);
   });
 
-  const bulkCall = async (): Promise<void> => {
-    const [first] = bulk;
-    if (!first) return;
+  const bulkCalls = [...bulk.values()].map(async (group) => {
+    const [first] = group;
+    const cancelMany = first?.item.provider.cancelMany?.bind(first.item.provider);
+    if (!first || !cancelMany) return;
     // One job: a 404 is about that job. Several: the backend's message says which one it was.
-    const target = bulk.length === 1 ? (ready[first.index]?.target ?? null) : null;
-    const outcome = await attempt('UCLOUD', target, () => first.ucloud.cancelMany(bulk.map((entry) => entry.id)));
-    for (const { index } of bulk) results[index] = outcome;
-  };
+    const target = group.length === 1 ? first.item.target : null;
+    const outcome = await attempt(first.item.target.provider, target, () => cancelMany(group.map(({ item }) => item.target.id)));
+    for (const { index } of group) results[index] = outcome;
+  });
   const singleCalls = [...perBackend.values()].map(async (group) => {
     const outcomes = await mapLimit(group, CANCEL_CONCURRENCY, ({ item }) => attempt(item.target.provider, item.target, () => item.provider.cancel(item.target.id)));
     group.forEach(({ index }, i) => {
       results[index] = outcomes[i] ?? null;
     });
   });
-  await Promise.all([bulkCall(), ...singleCalls]);
+  await Promise.all([...bulkCalls, ...singleCalls]);
   return results;
 }
 

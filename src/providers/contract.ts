@@ -86,6 +86,8 @@ export interface JobProvider {
    */
   refreshMany?(ids: readonly string[], options?: CallOptions): Promise<GetResult[]>;
   cancel(id: string, options?: CallOptions & { reason?: string }): Promise<void>;
+  /** Cancels several jobs in one call, where the backend has a bulk call (UCloud `terminate`). */
+  cancelMany?(ids: readonly string[], options?: CallOptions): Promise<void>;
   /** Operations only some backends have; absent means the backend cannot do it. */
   extend?(id: string, seconds: number, options?: CallOptions): Promise<void>;
   suspend?(id: string, options?: CallOptions): Promise<void>;

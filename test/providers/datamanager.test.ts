@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DESIGN_STATES } from '../support/expected.js';
 import { DataManagerClient } from '../../src/providers/datamanager/client.js';
 import { toJob, toJobState } from '../../src/providers/datamanager/map.js';
 import { createProvider, type DataManagerProvider } from '../../src/providers/datamanager/provider.js';
@@ -128,17 +129,7 @@ describe('Data Manager wire and mapping', () => {
           toJobState(p),
         ]),
       ),
-    ).toEqual({
-      PENDING: 'QUEUED',
-      IMAGE_PULL_BACKOFF: 'QUEUED',
-      RUNNING: 'RUNNING',
-      CRASH_LOOP_BACKOFF: 'RUNNING',
-      COMPLETED: 'SUCCEEDED',
-      SUCCEEDED: 'SUCCEEDED',
-      FAILED: 'FAILED',
-      UNKNOWN: 'UNKNOWN',
-      EVICTED: 'UNKNOWN',
-    });
+    ).toEqual({ ...DESIGN_STATES.DATA_MANAGER, EVICTED: 'UNKNOWN' });
   });
 
   it('tolerates nulls, a run time it cannot read and a task without states or events', () => {

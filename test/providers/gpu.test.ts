@@ -8,25 +8,18 @@ import { toJob, toJobState } from '../../src/providers/gpu/map.js';
 import { createProvider, type GpuProvider } from '../../src/providers/gpu/provider.js';
 import { canonicalJson, canonicalString, signature, signedHeaders } from '../../src/providers/gpu/signing.js';
 import { gpuErrorMessage, gpuJobListSchema, gpuJobRunDetailSchema, gpuJobSchema, type GpuCreateJobBody } from '../../src/providers/gpu/wire.js';
-import type { GpuJob, Job, JobState } from '../../src/providers/job.js';
+import type { GpuJob, Job } from '../../src/providers/job.js';
 import type { GpuJobSpec } from '../../src/providers/specs.js';
 import { encodeQuery } from '../../src/providers/query.js';
 import { ManualClock } from '../../src/simulators/common/clock.js';
+import { DESIGN_STATES } from '../support/expected.js';
 import type { RecordedRequest } from '../../src/simulators/common/server.js';
 import { startSimulator, type GpuSimulator } from '../../src/simulators/gpu/index.js';
 
 const START = Date.UTC(2026, 0, 15, 12, 0, 0);
 const SEED = 42;
-/** DESIGN.md's table, written out here so the mapping is checked against it, not against itself. */
-const DESIGN_STATE: Readonly<Record<string, JobState>> = {
-  PENDING: 'QUEUED',
-  ASSIGNED: 'QUEUED',
-  RUNNING: 'RUNNING',
-  CANCELLING: 'CANCELLING',
-  COMPLETED: 'SUCCEEDED',
-  CANCELLED: 'CANCELLED',
-  FAILED: 'FAILED',
-};
+/** DESIGN.md's table, written out once for every test (test/support/expected.ts), not taken from the code. */
+const DESIGN_STATE = DESIGN_STATES.GPU;
 
 let clock: ManualClock;
 let sim: GpuSimulator;
