@@ -29,7 +29,9 @@ function asUpstreamError(provider: ProviderId, error: unknown): UpstreamError {
 /**
  * One page of the list over every backend: a k-way merge of the backends' ordered streams that
  * stops as soon as `first + 1` jobs are known (the extra one tells whether there is a next page).
- * A backend that fails is left out and reported; the others still fill the page.
+ * A backend that fails at once is left out and reported; the others still fill the page. One that
+ * fails after it has answered (a later page of it) ends the page right there: the next page, from
+ * that cursor, asks it again, so its jobs below that point are not silently skipped.
  */
 export async function listMerged(
   providers: readonly JobProvider[],
@@ -42,6 +44,7 @@ export async function listMerged(
   let streams = providers.map((provider) => new ProviderStream(provider, filter, after, wanted, signal));
   const failures: ProviderFailure[] = [];
   const jobs: Job[] = [];
+  let cut = false;
 
   while (jobs.length < wanted && streams.length > 0) {
     const heads = await Promise.all(
@@ -51,10 +54,13 @@ export async function listMerged(
         } catch (error) {
           if (signal?.aborted) throw error;
           failures.push({ provider: stream.provider.id, error: asUpstreamError(stream.provider.id, error) });
+          if (stream.answered) cut = true;
           return { stream, job: null };
         }
       }),
     );
+    // Cut only behind at least one job: an empty page could not carry a cursor to continue from.
+    if (cut && jobs.length > 0) return { jobs, hasNextPage: true, failures };
     streams = heads.filter((head) => head.job !== null).map((head) => head.stream);
     let best: { stream: ProviderStream; job: Job } | null = null;
     for (const head of heads) {

@@ -38,6 +38,11 @@ export class ProviderStream {
     private readonly signal?: AbortSignal,
   ) {}
 
+  /** The backend has answered at least one page of this listing. */
+  get answered(): boolean {
+    return this.pages > 0;
+  }
+
   /** The next job in list order, or null when the backend has no more. */
   async peek(): Promise<Job | null> {
     while (!this.exhausted && !this.headIsSafe()) await this.fetchPage();

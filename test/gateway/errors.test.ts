@@ -144,6 +144,31 @@ describe('a failing backend leaves the others answering', () => {
     expect(Date.now() - started).toBeLessThan(TIMEOUT_MS * 4);
   });
 
+  it('a backend failing after its first page ends the page there, and the walk goes on without a gap', async () => {
+    const gpu = world.demo.gpu;
+    const expected = gpu.inventory().map((item) => item.id);
+    // The first GPU page answers; the next one fails on every attempt.
+    gpu.server.faults.next('slow', { route: 'GET /v1/jobs', delayMs: 0 });
+    gpu.server.faults.next('error', { route: 'GET /v1/jobs', count: 4, status: 503 });
+    const query = `query($after: String) { jobs(first: 80, after: $after, filter: { providers: [GPU] }) {
+      edges { node { providerJobId } } pageInfo { hasNextPage endCursor } providerErrors { provider code } } }`;
+    type Answer = { jobs: { edges: { node: { providerJobId: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null }; providerErrors: { provider: string; code: string }[] } };
+    const first = await gqlData<Answer, { after: string | null }>(world.url, query, { after: null });
+    expect(first.jobs.providerErrors).toEqual([{ provider: 'GPU', code: 'UNAVAILABLE' }]);
+    expect(first.jobs.edges.length).toBeGreaterThan(0);
+    expect(first.jobs.edges.length).toBeLessThan(80);
+    expect(first.jobs.pageInfo.hasNextPage).toBe(true);
+    const seen = first.jobs.edges.map((edge) => edge.node.providerJobId);
+    let after = first.jobs.pageInfo.endCursor;
+    for (let page = 0; page < 20 && after !== null; page++) {
+      const next: Answer = await gqlData<Answer, { after: string | null }>(world.url, query, { after });
+      expect(next.jobs.providerErrors).toEqual([]);
+      seen.push(...next.jobs.edges.map((edge) => edge.node.providerJobId));
+      after = next.jobs.pageInfo.hasNextPage ? next.jobs.pageInfo.endCursor : null;
+    }
+    expect(seen).toEqual(expected);
+  });
+
   it('every backend failing is still an answer, not an error', async () => {
     for (const sim of [world.demo.ucloud, world.demo.rime, world.demo.dataManager, world.demo.gpu]) sim.server.faults.set({ errorRate: 1 });
     const response = await gql(world.url, Page, { first: 10 });
