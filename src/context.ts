@@ -1,4 +1,5 @@
 import type { Config } from './config.js';
+import type { ProviderHealth } from './health.js';
 import { JobLoaders } from './loaders.js';
 import type { LiveHub } from './live/hub.js';
 import type { ProviderRegistry } from './providers/registry.js';
@@ -9,6 +10,8 @@ export interface GatewayServices {
   providers: ProviderRegistry;
   /** Watchers and subscriptions (`jobUpdated`, `jobsUpdated`, `jobLogs`). */
   live: LiveHub;
+  /** Whether each backend answers (`providers`). */
+  health: ProviderHealth;
 }
 
 /** What lives as long as one GraphQL operation. */

@@ -8,6 +8,7 @@ import { WebSocketServer } from 'ws';
 import type { Config } from './config.js';
 import { createContext, type GatewayContext, type GatewayServices } from './context.js';
 import { maskError } from './errors.js';
+import { ProviderHealth } from './health.js';
 import { LiveHub, type LiveHubOptions } from './live/hub.js';
 import { closeProviders, createProviders, type ProviderRegistry } from './providers/registry.js';
 import { schema } from './schema/index.js';
@@ -32,7 +33,12 @@ export interface Gateway {
  */
 export function createGateway(config: Config, options: { providers?: ProviderRegistry; live?: LiveHubOptions } = {}): Gateway {
   const providers = options.providers ?? createProviders(config);
-  const services: GatewayServices = { config, providers, live: new LiveHub(providers, config.pollIntervalMs, options.live) };
+  const services: GatewayServices = {
+    config,
+    providers,
+    live: new LiveHub(providers, config.pollIntervalMs, options.live),
+    health: new ProviderHealth(providers),
+  };
 
   const yoga = createYoga<Record<string, never>, GatewayContext>({
     schema,

@@ -1,5 +1,4 @@
 import type { JobProvider } from '../providers/contract.js';
-import { isUpstreamError, UpstreamError } from '../providers/errors.js';
 import { PROVIDER_IDS, type ProviderId } from '../providers/job.js';
 import type { ProviderFailure } from '../listing/merge.js';
 import { builder } from './builder.js';
@@ -11,6 +10,7 @@ interface ProviderStatus {
   backend: JobProvider | null;
   reachable: boolean | null;
   latencyMs: number | null;
+  checkedAt: Date | null;
   lastError: ProviderFailure | null;
 }
 
@@ -36,10 +36,16 @@ const ProviderStatusRef = builder.objectRef<ProviderStatus>('ProviderStatus').im
     enabled: t.boolean({ description: 'Configured on this gateway (its URL is set).', resolve: (s) => s.backend !== null }),
     reachable: t.boolean({
       nullable: true,
-      description: 'Answered a probe request just now; null when the backend is not enabled.',
+      description: 'Answered its probe request (see `checkedAt`); null when the backend is not enabled.',
       resolve: (s) => s.reachable,
     }),
     latencyMs: t.float({ nullable: true, description: 'How long the probe took, in milliseconds.', resolve: (s) => s.latencyMs }),
+    checkedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the probe answered (at most two seconds ago); null when the backend is not enabled.',
+      resolve: (s) => s.checkedAt,
+    }),
     lastError: t.field({
       type: ProviderErrorRef,
       nullable: true,
@@ -55,26 +61,25 @@ const ProviderStatusRef = builder.objectRef<ProviderStatus>('ProviderStatus').im
   }),
 });
 
-async function probe(provider: ProviderId, backend: JobProvider | undefined, signal: AbortSignal | undefined): Promise<ProviderStatus> {
-  if (!backend) return { provider, backend: null, reachable: null, latencyMs: null, lastError: null };
-  const started = performance.now();
-  try {
-    await backend.list({ filter: {}, pageSize: 1, signal });
-    return { provider, backend, reachable: true, latencyMs: performance.now() - started, lastError: null };
-  } catch (error) {
-    if (signal?.aborted) throw error;
-    const upstream = isUpstreamError(error)
-      ? error
-      : new UpstreamError({ code: 'BAD_RESPONSE', provider, message: `${provider} probe failed`, cause: error });
-    return { provider, backend, reachable: false, latencyMs: performance.now() - started, lastError: { provider, error: upstream } };
-  }
-}
-
 builder.queryField('providers', (t) =>
   t.field({
     type: [ProviderStatusRef],
-    description: 'Every backend this gateway knows, with whether it is enabled and answers now (one light probe request each).',
+    description:
+      'Every backend this gateway knows, with whether it is enabled and answers now: one light probe request each, shared by every client asking within two seconds.',
     resolve: (_root, _args, context) =>
-      Promise.all(PROVIDER_IDS.map((id) => probe(id, context.services.providers.get(id), context.signal))),
+      Promise.all(
+        PROVIDER_IDS.map(async (provider): Promise<ProviderStatus> => {
+          const backend = context.services.providers.get(provider) ?? null;
+          const probe = await context.services.health.probe(provider);
+          return {
+            provider,
+            backend,
+            reachable: probe?.reachable ?? null,
+            latencyMs: probe?.latencyMs ?? null,
+            checkedAt: probe?.checkedAt ?? null,
+            lastError: probe?.error ? { provider, error: probe.error } : null,
+          };
+        }),
+      ),
   }),
 );

@@ -13,6 +13,7 @@ const Providers = graphql(`
       provider
       enabled
       reachable
+      checkedAt
       lastError {
         code
         message
@@ -49,6 +50,7 @@ describe('the server', () => {
   it('reports every backend: enabled, reachable, what it supports', async () => {
     const { providers } = await gqlData(world.url, Providers);
     expect(providers.map((p) => p.provider)).toEqual(['UCLOUD', 'RIME', 'DATA_MANAGER', 'GPU']);
+    expect(providers.every((p) => p.checkedAt !== null && Date.now() - Date.parse(p.checkedAt) < 10_000)).toBe(true);
     expect(providers.every((p) => p.enabled && p.reachable && p.lastError === null)).toBe(true);
     const caps = Object.fromEntries(providers.map((p) => [p.provider, p.capabilities]));
     expect(caps.UCLOUD).toEqual({ cancel: true, create: true, extend: true, suspend: true, resume: true, logs: true });
@@ -56,8 +58,21 @@ describe('the server', () => {
     expect(caps.RIME).toMatchObject({ create: false, extend: false, logs: true });
   });
 
+  it('shares one probe per backend among clients asking at the same time, and answers from it for two seconds', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    const servers = [world.demo.ucloud, world.demo.rime, world.demo.dataManager, world.demo.gpu].map((sim) => sim.server);
+    for (const server of servers) server.resetCounts();
+    const answers = await Promise.all(Array.from({ length: 10 }, () => gqlData(world.url, Providers)));
+    await gqlData(world.url, Providers);
+    expect(answers.every((answer) => answer.providers.every((p) => p.reachable))).toBe(true);
+    // One probe each, for eleven answers.
+    expect(servers.map((server) => server.count())).toEqual([1, 1, 1, 1]);
+  });
+
   it('reports a backend that does not answer as unreachable, with the reason', async () => {
     world.demo.rime.server.faults.set({ errorRate: 1 });
+    // Past the shared probe of the test before.
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
     try {
       const { providers } = await gqlData(world.url, Providers);
       const rime = providers.find((p) => p.provider === 'RIME')!;

@@ -1,0 +1,43 @@
+import { isUpstreamError, UpstreamError } from './providers/errors.js';
+import type { ProviderId } from './providers/job.js';
+import type { ProviderRegistry } from './providers/registry.js';
+
+export interface Probe {
+  reachable: boolean;
+  latencyMs: number;
+  error: UpstreamError | null;
+  checkedAt: Date;
+}
+
+/** Probes are this fresh at most: a dashboard polling `providers` must not become a load on the backends. */
+const PROBE_TTL_MS = 2_000;
+
+/**
+ * Whether each backend answers: one light request (a one-job listing), shared by every client that
+ * asks within a couple of seconds, in flight or answered.
+ */
+export class ProviderHealth {
+  private readonly probes = new Map<ProviderId, { startedAt: number; result: Promise<Probe> }>();
+
+  constructor(private readonly providers: ProviderRegistry) {}
+
+  /** Null when the backend is not enabled. */
+  probe(id: ProviderId): Promise<Probe> | null {
+    const backend = this.providers.get(id);
+    if (!backend) return null;
+    const cached = this.probes.get(id);
+    if (cached && performance.now() - cached.startedAt < PROBE_TTL_MS) return cached.result;
+    const startedAt = performance.now();
+    const result = backend.list({ filter: {}, pageSize: 1 }).then(
+      (): Probe => ({ reachable: true, latencyMs: performance.now() - startedAt, error: null, checkedAt: new Date() }),
+      (error: unknown): Probe => ({
+        reachable: false,
+        latencyMs: performance.now() - startedAt,
+        error: isUpstreamError(error) ? error : new UpstreamError({ code: 'BAD_RESPONSE', provider: id, message: `${id} probe failed`, cause: error }),
+        checkedAt: new Date(),
+      }),
+    );
+    this.probes.set(id, { startedAt, result });
+    return result;
+  }
+}
