@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { ProviderId } from '../providers/job.js';
-import { decodeGlobalId, encodeGlobalId, providerOfType } from '../schema/global-id.js';
+import { decodeJobId } from '../schema/global-id.js';
 import { invalidInput, type InvalidInputFailure } from './failures.js';
 
 /** The job a mutation is about: its backend and its ID there. */
@@ -14,11 +14,7 @@ export interface Target {
 /** Reads a job's global ID; a malformed or foreign one is the caller's input error at `path`. */
 export function decodeTarget(globalId: string, path: string): Target | InvalidInputFailure {
   try {
-    const { typename, id } = decodeGlobalId(globalId);
-    const provider = providerOfType(typename);
-    // decodeGlobalId only lets job types through, so this is a guard, not a path.
-    if (provider === undefined) return invalidInput([{ path, message: `not a job ID: ${typename}` }]);
-    return { provider, id, globalId: encodeGlobalId(typename, id) };
+    return decodeJobId(globalId);
   } catch (error) {
     if (!(error instanceof GraphQLError)) throw error;
     return invalidInput([{ path, message: error.message }]);

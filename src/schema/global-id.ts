@@ -42,3 +42,11 @@ export function decodeGlobalId(globalId: string): { typename: string; id: string
   }
   return { typename, id };
 }
+
+/** A job's global ID read as its backend, its ID there, and the canonical spelling of the global ID. */
+export function decodeJobId(globalId: string | number): { provider: ProviderId; id: string; globalId: string } {
+  const { typename, id } = decodeGlobalId(String(globalId));
+  // decodeGlobalId lets only job types through, so the lookup always finds one.
+  const provider = PROVIDER_OF_TYPE.get(typename) as ProviderId;
+  return { provider, id, globalId: encodeGlobalId(typename, id) };
+}

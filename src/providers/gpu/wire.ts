@@ -5,7 +5,6 @@ import { looseNumber, nullish, openEnum, timestamp } from '../zod.js';
 
 /** Documented job statuses (`CANCELLING` comes from the monitoring docs); others may appear. */
 export const GPU_JOB_STATUSES = ['PENDING', 'ASSIGNED', 'RUNNING', 'CANCELLING', 'COMPLETED', 'CANCELLED', 'FAILED'] as const;
-export type GpuJobStatus = (typeof GPU_JOB_STATUSES)[number];
 
 const number = z.number();
 
@@ -85,7 +84,6 @@ function markBareDate(raw: unknown): unknown {
 
 export const gpuJobSchema = z.preprocess(markBareDate, z.object(gpuJobShape));
 export const gpuListedJobSchema = z.preprocess(markBareDate, z.object({ ...gpuJobShape, uuid: z.string().min(1) }));
-export type GpuListedJobWire = z.output<typeof gpuListedJobSchema>;
 
 export const gpuJobListSchema = z.object({
   data: z.array(gpuListedJobSchema),

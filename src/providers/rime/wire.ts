@@ -50,7 +50,6 @@ export const JOB_STATUSES = [
   'JOB_STATUS_CANCELLED',
   'JOB_STATUS_RECONCILING',
 ] as const;
-export type KnownJobStatus = (typeof JOB_STATUSES)[number];
 
 export const JOB_TYPES = [
   'JOB_TYPE_UNSPECIFIED',
@@ -61,7 +60,6 @@ export const JOB_TYPES = [
   'JOB_TYPE_CROSS_PLANE_TASK',
   'JOB_TYPE_GENERATIVE_MODEL_TEST',
 ] as const;
-export type KnownJobType = (typeof JOB_TYPES)[number];
 
 export const JOB_VIEWS = ['JOB_VIEW_UNSPECIFIED', 'JOB_VIEW_BASIC', 'JOB_VIEW_FULL'] as const;
 export type JobView = (typeof JOB_VIEWS)[number];
@@ -143,7 +141,6 @@ export type ListJobsResponse = z.output<typeof listJobsResponse>;
 
 /** `rimeGetJobResponse`. */
 export const getJobResponse = z.object({ job: jobMetadata });
-export type GetJobResponse = z.output<typeof getJobResponse>;
 
 /** `rimeCancelJobResponse`: `{}` (an empty body is accepted too). */
 export const cancelJobResponse = z.object({}).nullish();
@@ -163,7 +160,6 @@ export const rpcStatus = z.object({
   error: text,
   details: repeated(z.object({ '@type': text }).loose()),
 });
-export type RpcStatus = z.output<typeof rpcStatus>;
 
 const GRPC_CODE_NAMES: Readonly<Record<number, string>> = {
   1: 'CANCELLED',

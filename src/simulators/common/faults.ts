@@ -5,7 +5,10 @@
 export type FaultKind =
   /** 5xx with the backend's error body (or none). */
   | 'error'
-  /** 429 with `Retry-After`. */
+  /**
+   * 429 with `Retry-After`; like a real rate limiter, the route keeps answering 429 to anyone who
+   * comes back before that time is up.
+   */
   | 'rateLimit'
   /** 200 with a body cut off mid-JSON. */
   | 'malformed'
@@ -39,6 +42,8 @@ export interface FaultSettings {
 export class Faults {
   private settings: FaultSettings = {};
   private queue: QueuedFault[] = [];
+  /** Route → wall-clock time (ms) until which it is rate limited. */
+  private readonly cooldowns = new Map<string, number>();
 
   set(settings: FaultSettings): void {
     this.settings = { ...settings };
@@ -53,6 +58,7 @@ export class Faults {
   reset(): void {
     this.settings = {};
     this.queue = [];
+    this.cooldowns.clear();
   }
 
   get standing(): Readonly<FaultSettings> {
@@ -60,9 +66,15 @@ export class Faults {
   }
 
   /** Takes the fault for this request, if any: a queued one first, else a standing error roll. */
-  take(route: string, roll: () => number): QueuedFault | null {
+  take(route: string, roll: () => number, now = Date.now()): QueuedFault | null {
+    const until = this.cooldowns.get(route);
+    if (until !== undefined && now < until) return { kind: 'rateLimit', retryAfterSeconds: Math.ceil((until - now) / 1000) };
     const index = this.queue.findIndex((fault) => fault.route === undefined || fault.route === route);
-    if (index >= 0) return this.queue.splice(index, 1)[0] ?? null;
+    if (index >= 0) {
+      const fault = this.queue.splice(index, 1)[0] ?? null;
+      if (fault?.kind === 'rateLimit') this.cooldowns.set(route, now + (fault.retryAfterSeconds ?? 1) * 1000);
+      return fault;
+    }
     const { errorRate = 0, errorStatus = 503, routes } = this.settings;
     if (errorRate > 0 && (!routes || routes.includes(route)) && roll() < errorRate) {
       return { kind: 'error', status: errorStatus };

@@ -171,8 +171,6 @@ export const TARGETS = ['Mpro', 'NSP3', 'PHIP2', 'Zika NS3', 'A71EV2A', 'D68EV3C
 
 export const USERS = ['alice.smith', 'bob.jones', 'carol.wu', 'dmitri.ivanov', 'erin.oconnor', 'farah.haddad'] as const;
 
-export const ORG_NAMES = ['Informatics Matters', 'Diamond Light Source'] as const;
-
 export const JOB_MESSAGES = {
   pending: (image: string) => `Instance scheduled, pulling image ${image}`,
   started: 'Container started',
