@@ -2,6 +2,7 @@
 // them. Tests and benchmarks use the same function with a clock of their own.
 import type { Config } from './config.js';
 import type { Clock } from './simulators/common/clock.js';
+import type { DriftOptions } from './simulators/common/drift.js';
 import * as datamanager from './simulators/datamanager/index.js';
 import * as gpu from './simulators/gpu/index.js';
 import * as rime from './simulators/rime/index.js';
@@ -12,6 +13,15 @@ export interface DemoOptions {
   clock?: Clock;
   seed?: number | string;
   jobCount?: number;
+  /** Serve a share of every backend's jobs in drifted shapes (tests of the gateway's tolerance). */
+  drift?: DriftOptions;
+  /** Options of one simulator on top of the common ones (a dialect, a way of reading ranges). */
+  simulators?: {
+    ucloud?: ucloud.SimulatorOptions;
+    rime?: rime.SimulatorOptions;
+    dataManager?: datamanager.SimulatorOptions;
+    gpu?: gpu.SimulatorOptions;
+  };
 }
 
 export interface DemoBackends {
@@ -25,12 +35,12 @@ export interface DemoBackends {
 }
 
 export async function startDemoBackends(options: DemoOptions | string = {}): Promise<DemoBackends> {
-  const { host = '127.0.0.1', ...world } = typeof options === 'string' ? { host: options } : options;
+  const { host = '127.0.0.1', simulators = {}, ...world } = typeof options === 'string' ? { host: options } : options;
   const [u, r, d, g] = await Promise.all([
-    ucloud.startSimulator({ host, ...world }),
-    rime.startSimulator({ host, ...world }),
-    datamanager.startSimulator({ host, ...world }),
-    gpu.startSimulator({ host, ...world }),
+    ucloud.startSimulator({ host, ...world, ...simulators.ucloud }),
+    rime.startSimulator({ host, ...world, ...simulators.rime }),
+    datamanager.startSimulator({ host, ...world, ...simulators.dataManager }),
+    gpu.startSimulator({ host, ...world, ...simulators.gpu }),
   ]);
   return {
     ucloud: u,

@@ -1,5 +1,6 @@
 import type { JobFilter, JobProvider } from '../providers/contract.js';
 import { isUpstreamError, UpstreamError } from '../providers/errors.js';
+import { describeSkipped } from '../providers/tolerance.js';
 import type { Job, ProviderId } from '../providers/job.js';
 import { compareJobs, type SortKey } from './order.js';
 import { ProviderStream } from './stream.js';
@@ -41,10 +42,12 @@ export async function listMerged(
   signal?: AbortSignal,
 ): Promise<MergedPage> {
   const wanted = first + 1;
-  let streams = providers.map((provider) => new ProviderStream(provider, filter, after, wanted, signal));
+  const all = providers.map((provider) => new ProviderStream(provider, filter, after, wanted, signal));
+  let streams = all;
   const failures: ProviderFailure[] = [];
   const jobs: Job[] = [];
   let cut = false;
+  const page = (hasNextPage: boolean): MergedPage => ({ jobs: jobs.slice(0, first), hasNextPage, failures: [...failures, ...skippedFailures(all)] });
 
   while (jobs.length < wanted && streams.length > 0) {
     const heads = await Promise.all(
@@ -60,7 +63,7 @@ export async function listMerged(
       }),
     );
     // Cut only behind at least one job: an empty page could not carry a cursor to continue from.
-    if (cut && jobs.length > 0) return { jobs, hasNextPage: true, failures };
+    if (cut && jobs.length > 0) return page(true);
     streams = heads.filter((head) => head.job !== null).map((head) => head.stream);
     let best: { stream: ProviderStream; job: Job } | null = null;
     for (const head of heads) {
@@ -70,5 +73,19 @@ export async function listMerged(
     jobs.push(best.stream.take());
   }
 
-  return { jobs: jobs.slice(0, first), hasNextPage: jobs.length > first, failures };
+  return page(jobs.length > first);
+}
+
+/**
+ * Items a backend's answers left out because their identity could not be read: the jobs around
+ * them are served, and the page says how many were lost and which field was to blame.
+ */
+function skippedFailures(streams: readonly ProviderStream[]): ProviderFailure[] {
+  return streams.flatMap((stream) => {
+    const skipped = stream.skipped;
+    if (skipped === null) return [];
+    const provider = stream.provider.id;
+    const error = new UpstreamError({ code: 'BAD_RESPONSE', provider, message: `${provider}: ${describeSkipped(skipped)}` });
+    return [{ provider, error }];
+  });
 }

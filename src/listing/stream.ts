@@ -2,6 +2,7 @@ import type { JobFilter, JobProvider } from '../providers/contract.js';
 import { UpstreamError } from '../providers/errors.js';
 import { matchesFilter } from '../providers/filter.js';
 import type { Job } from '../providers/job.js';
+import { mergeSkipped, type SkippedItems } from '../providers/tolerance.js';
 import { compareJobs, isAfter, type SortKey } from './order.js';
 
 /** An unordered backend is read to the end; ask for big pages so that takes few requests. */
@@ -29,6 +30,7 @@ export class ProviderStream {
   private exhausted = false;
   private frontierMs = Number.POSITIVE_INFINITY;
   private pages = 0;
+  private skippedItems: SkippedItems | null = null;
 
   constructor(
     readonly provider: JobProvider,
@@ -37,6 +39,11 @@ export class ProviderStream {
     private readonly pageSize: number,
     private readonly signal?: AbortSignal,
   ) {}
+
+  /** Items the pages read so far left out (unreadable identity); null when none. */
+  get skipped(): SkippedItems | null {
+    return this.skippedItems;
+  }
 
   /** The backend has answered at least one page of this listing. */
   get answered(): boolean {
@@ -81,6 +88,7 @@ export class ProviderStream {
       signal: this.signal,
     });
     this.pages++;
+    this.skippedItems = mergeSkipped(this.skippedItems, page.skipped ?? null);
     for (const job of page.jobs) {
       this.frontierMs = Math.min(this.frontierMs, job.createdAt.getTime());
       if (this.seenJobs.has(job.providerJobId)) continue;

@@ -1,6 +1,7 @@
 // The one contract every backend implements. The schema, the loaders and the live layer only ever
 // talk to this interface; each `providers/<backend>/provider.ts` turns it into wire calls.
 import type { UpstreamError } from './errors.js';
+import type { SkippedItems } from './tolerance.js';
 import type { Job, JobState, ProviderId } from './job.js';
 
 export interface JobFilter {
@@ -33,9 +34,18 @@ export interface ListPage {
   jobs: Job[];
   /** Null at the end of the listing. Opaque to the caller. */
   nextPageToken: string | null;
+  /**
+   * Items of this answer that were left out because their identity could not be read; the caller
+   * reports them (`providerErrors`). Absent or null: none.
+   */
+  skipped?: SkippedItems | null;
 }
 
-/** One answer of `getMany`, aligned with the requested ids: the job, null when unknown, or the error. */
+/**
+ * One answer of `getMany`, aligned with the requested ids: the job, null when unknown, or the error.
+ * Null means the backend said the job does not exist; an answer that left items out (unreadable
+ * identity) cannot say that of a missing id, which then gets a `BAD_RESPONSE` error instead.
+ */
 export type GetResult = Job | null | UpstreamError;
 
 export interface LogEntry {

@@ -54,7 +54,8 @@ const JobConnectionRef = builder.connectionObject(
     fields: (t) => ({
       providerErrors: t.field({
         type: [ProviderErrorRef],
-        description: 'Backends that failed while this page was built; their jobs are missing from it. Empty when all answered.',
+        description:
+          'Backends that failed while this page was built, and jobs left out because their identity could not be read; the jobs they stand for are missing from this page. Empty when every backend answered in full.',
         resolve: (connection) => connection.providerErrors,
       }),
     }),
@@ -66,7 +67,7 @@ builder.queryField('jobs', (t) =>
   t.field({
     type: JobConnectionRef,
     description:
-      'Every job of every enabled backend in one list: newest first (`createdAt` descending, ties by provider then `providerJobId`), with opaque cursors that any gateway replica can continue. A backend that fails leaves its jobs out and is reported in `providerErrors`.',
+      'Every job of every enabled backend in one list: newest first (`createdAt` descending), jobs created at the same instant ordered by `provider` in code-unit order of the enum names (DATA_MANAGER, GPU, RIME, UCLOUD), then by `providerJobId` in code-unit order. Cursors are opaque and any gateway replica can continue them. A backend that fails leaves its jobs out and is reported in `providerErrors`; so is a job whose id or creation time the backend sent in a shape that cannot be read (`BAD_RESPONSE`, with how many were left out), while the rest of that backend\'s jobs are still listed.',
     args: {
       first: t.arg.int({
         required: false,

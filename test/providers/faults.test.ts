@@ -2,6 +2,7 @@
 // the same failure must get the same treatment whichever backend it comes from.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobProvider } from '../../src/providers/contract.js';
+import { upstreamAnomalies } from '../../src/providers/anomalies.js';
 import { UpstreamError } from '../../src/providers/errors.js';
 import { createProviders } from '../../src/providers/registry.js';
 import type { ProviderId } from '../../src/providers/job.js';
@@ -16,8 +17,12 @@ interface Case {
   listRoute: string;
   /** The cancel call's route key. */
   cancelRoute: string;
-  /** A field of every listed job, as the backend spells it. */
+  /** A field of every listed job, as the backend spells it: part of its identity (creation time). */
   field: string;
+  /** The list answer's own key holding the jobs. */
+  listKey: string;
+  /** The wire type's name in anomaly paths. */
+  itemName: string;
   server: (demo: DemoBackends) => SimServer;
   anyId: (demo: DemoBackends) => string;
 }
@@ -28,6 +33,8 @@ const CASES: Case[] = [
     listRoute: 'GET /api/jobs/browse',
     cancelRoute: 'POST /api/jobs/terminate',
     field: 'createdAt',
+    listKey: 'items',
+    itemName: 'Job',
     server: (d) => d.ucloud.server,
     anyId: (d) => d.ucloud.inventory()[0]!.id,
   },
@@ -36,6 +43,8 @@ const CASES: Case[] = [
     listRoute: 'GET /v1-beta/jobs',
     cancelRoute: 'POST /v1-beta/jobs/cancel/:jobId',
     field: 'creationTime',
+    listKey: 'jobs',
+    itemName: 'JobMetadata',
     server: (d) => d.rime.server,
     anyId: (d) => d.rime.inventory()[0]!.id,
   },
@@ -44,6 +53,8 @@ const CASES: Case[] = [
     listRoute: 'GET /instance',
     cancelRoute: 'DELETE /instance/:id',
     field: 'launched',
+    listKey: 'instances',
+    itemName: 'InstanceSummary',
     server: (d) => d.dataManager.server,
     anyId: (d) => d.dataManager.inventory()[0]!.id,
   },
@@ -52,6 +63,8 @@ const CASES: Case[] = [
     listRoute: 'GET /v1/jobs',
     cancelRoute: 'PUT /v1/jobs/:uuid/cancel',
     field: 'created_at',
+    listKey: 'data',
+    itemName: 'Job',
     server: (d) => d.gpu.server,
     anyId: (d) => d.gpu.inventory()[0]!.id,
   },
@@ -173,12 +186,25 @@ describe.each(CASES)('$provider under faults', (c) => {
     expect(error.message).toMatch(/invalid JSON/);
   });
 
-  it('reports a payload of the wrong shape as BAD_RESPONSE naming the field', async () => {
+  it('leaves out items whose identity cannot be read, counting them and naming the field', async () => {
     server.faults.reset();
+    const before = upstreamAnomalies.total(c.provider, 'dropped');
     server.faults.next('corrupt', { route: c.listRoute, field: c.field });
+    const page = await list();
+    expect(page.jobs).toEqual([]);
+    expect(page.skipped?.count).toBeGreaterThan(0);
+    expect(page.skipped?.paths).toEqual([`${c.itemName}.${c.field}`]);
+    expect(upstreamAnomalies.total(c.provider, 'dropped') - before).toBe(page.skipped?.count);
+  });
+
+  it('reports an answer without its list as BAD_RESPONSE naming the field', async () => {
+    server.faults.reset();
+    server.faults.next('corrupt', { route: c.listRoute, field: c.listKey });
     const error = await failure(list());
     expect(error.code).toBe('BAD_RESPONSE');
-    expect(error.message).toContain(c.field);
+    expect(error.message).toContain(c.listKey);
+    // The shape is named, the payload is not.
+    expect(error.message).not.toContain('corrupted');
   });
 
   it('reports a backend that is not listening as UNAVAILABLE', async () => {

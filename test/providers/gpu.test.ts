@@ -2,6 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ListRequest } from '../../src/providers/contract.js';
 import { isUpstreamError, type UpstreamError } from '../../src/providers/errors.js';
+import { compareJobs } from '../../src/listing/order.js';
 import { matchesFilter } from '../../src/providers/filter.js';
 import { GpuClient } from '../../src/providers/gpu/client.js';
 import { toJob, toJobState } from '../../src/providers/gpu/map.js';
@@ -262,9 +263,10 @@ describe('wire schemas and mapping', () => {
     expect(job.gpuName).toBeNull();
     expect(job.envNames).toEqual(['HF_TOKEN']);
     expect(JSON.stringify(job)).not.toContain('hf_abc');
-    // In a listing, a job without uuid is unaddressable, so the page is refused.
-    const listing = gpuJobListSchema.safeParse({ data: [minimal], page: 1, limit: 20, total: 1 });
-    expect(listing.success).toBe(false);
+    // In a listing, a job without uuid is unaddressable: it is left out and the answer says so.
+    const listing = gpuJobListSchema.parse({ data: [minimal], page: 1, limit: 20, total: 1 });
+    expect(listing.data).toEqual([]);
+    expect(listing.skipped).toEqual({ count: 1, paths: ['Job.uuid'] });
   });
 
   it('reads run logs as a string or as a list of lines, and error bodies with one or many messages', () => {
@@ -304,7 +306,10 @@ describe('list', () => {
     // A later page continues below the oldest job of the one before (a time bound, not an offset:
     // jobs that change state or appear meanwhile cannot shift it), just past it for microseconds.
     const oldestOfFirst = (jobs[49] as Job).createdAt.getTime() + 1;
-    expect(queries[1]).toBe(`filter%5Bcreated_at%5D=%2C${pyQuote(new Date(oldestOfFirst).toISOString())}&limit=50&page=1&sort=-created_at`);
+    // Both ends, always: `,to` would read as `from=to` on a server that drops empty parts.
+    expect(queries[1]).toBe(
+      `filter%5Bcreated_at%5D=${pyQuote('1970-01-01T00:00:00.000Z')}%2C${pyQuote(new Date(oldestOfFirst).toISOString())}&limit=50&page=1&sort=-created_at`,
+    );
     // Every status shows up in the simulated world.
     expect(new Set(inventory.map((item) => item.state))).toEqual(new Set(Object.keys(DESIGN_STATE)));
   });
@@ -756,6 +761,46 @@ describe('paging while the world moves', () => {
     } finally {
       await target.close();
       await dated.close();
+    }
+  });
+});
+
+describe('a server that reads `filter[created_at]` strictly (empty parts dropped)', () => {
+  it.each([
+    { name: 'datetimes', options: {} },
+    { name: 'bare dates', options: { createdAtFormat: 'date' as const } },
+    { name: 'drifted payloads', options: { drift: { share: 0.5 } } },
+  ])('walks every page and every creation window to exactly the inventory ($name)', async ({ options }) => {
+    const strict = await startSimulator({ clock, seed: 'strict-ranges', rangeReading: 'strict', ...options });
+    const target = createProvider({ url: strict.url, ...strict.credentials }, { timeoutMs: 5_000 });
+    try {
+      // What the gateway can know of a creation time (a bare date is midnight), in the list's order.
+      const known = (ms: number): number => (options.createdAtFormat === 'date' ? ms - (ms % 86_400_000) : ms);
+      const inventory = strict
+        .inventory()
+        .map((item) => ({ ...item, createdAtMs: known(item.createdAtMs) }))
+        .sort((a, b) => b.createdAtMs - a.createdAtMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      for (const pageSize of [7, 50]) {
+        const jobs = (await walk(target, { filter: {}, pageSize })).sort(compareJobs);
+        expect(jobs.map((job) => job.providerJobId)).toEqual(inventory.map((item) => item.id));
+      }
+      // Open at one end, then the other, then both: each is sent with both ends.
+      const times = inventory.map((item) => item.createdAtMs);
+      const from = new Date(times[Math.floor(times.length * 0.8)]!);
+      const to = new Date(times[Math.floor(times.length * 0.3)]!);
+      const within = (item: { createdAtMs: number }, a: Date | null, b: Date | null): boolean =>
+        (a === null || item.createdAtMs >= a.getTime()) && (b === null || item.createdAtMs < b.getTime());
+      for (const [after, before] of [[from, null], [null, to], [from, to]] as const) {
+        const filter = { createdAfter: after, createdBefore: before };
+        const jobs = (await walk(target, { filter, pageSize: 7 })).filter((job) => matchesFilter(job, filter)).sort(compareJobs);
+        expect(jobs.map((job) => job.providerJobId)).toEqual(inventory.filter((item) => within(item, after, before)).map((item) => item.id));
+      }
+      const ranges = strict.server.requests.map((request) => new URLSearchParams(request.rawQuery).get('filter[created_at]')).filter((range) => range !== null);
+      expect(ranges.length).toBeGreaterThan(10);
+      for (const range of ranges) expect(range).toMatch(/^[^,]+,[^,]+$/);
+    } finally {
+      await target.close();
+      await strict.close();
     }
   });
 });

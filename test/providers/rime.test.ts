@@ -274,7 +274,7 @@ describe('RIME provider against the simulator', () => {
     const client = new RimeClient({ baseUrl: sim.url, apiKey: sim.credentials.apiKey, timeoutMs: 5_000 });
     try {
       const done = pick((f) => f.jobType === 'JOB_TYPE_MODEL_STRESS_TEST' && f.status === 'JOB_STATUS_SUCCEEDED');
-      expect((await client.getProjectId(done)).projectId?.uuid).toBe(sim.describe(done)?.projectId);
+      expect((await client.getProjectId(done)).projectId).toBe(sim.describe(done)?.projectId);
       expect((await client.getTestRunId(done)).testRunId).toBe(sim.describe(done)?.testRunId);
 
       const running = pick((f) => f.jobType === 'JOB_TYPE_MODEL_STRESS_TEST' && f.status === 'JOB_STATUS_RUNNING');

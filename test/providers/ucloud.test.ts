@@ -11,46 +11,12 @@ import { errorMessage, job as jobSchema, jobsFollowResponse, unitBulkResponse, t
 import type { UCloudJobSpec } from '../../src/providers/specs.js';
 import { ManualClock } from '../../src/simulators/common/clock.js';
 import { DESIGN_STATES } from '../support/expected.js';
+import { UCLOUD_RETRIEVE_EXAMPLE as SEED_EXAMPLE } from '../support/seeds.js';
 import { DEMO_CREDENTIALS, startSimulator, type UCloudSimulator } from '../../src/simulators/ucloud/index.js';
 
 // DESIGN.md's table, written out once for every test (test/support/expected.ts), not taken from the code.
 const EXPECTED_STATE = DESIGN_STATES.UCLOUD;
 
-// The example of `jobs.retrieve` from UCloud's docs (upstreams/ucloud.md).
-const SEED_EXAMPLE = {
-  id: '62348',
-  owner: { createdBy: 'user', project: null },
-  updates: [
-    { state: 'IN_QUEUE', outputFolder: null, status: 'Your job is now waiting in the queue!', expectedState: null, expectedDifferentState: null, newTimeAllocation: null, allowRestart: null, newMounts: null, timestamp: 1633329776235 },
-    { state: 'RUNNING', outputFolder: null, status: 'Your job is now running!', expectedState: null, expectedDifferentState: null, newTimeAllocation: null, allowRestart: null, newMounts: null, timestamp: 1633329781235 },
-  ],
-  specification: {
-    application: { name: 'acme-web-application', version: '1.0.0' },
-    product: { id: 'example-compute', category: 'example-compute', provider: 'example' },
-    name: null,
-    replicas: 1,
-    allowDuplicateJob: false,
-    parameters: null,
-    resources: null,
-    timeAllocation: { hours: 5, minutes: 0, seconds: 0 },
-    openedFile: null,
-    restartOnExit: null,
-    sshEnabled: null,
-  },
-  status: {
-    state: 'RUNNING',
-    jobParametersJson: null,
-    startedAt: null,
-    expiresAt: 1633347776235,
-    resolvedApplication: null,
-    resolvedSupport: null,
-    resolvedProduct: null,
-    allowRestart: false,
-  },
-  createdAt: 1633329776235,
-  output: null,
-  permissions: null,
-};
 
 type WireJson = {
   id: string;

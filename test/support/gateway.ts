@@ -1,7 +1,7 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print, type GraphQLFormattedError } from 'graphql';
 import type { Config } from '../../src/config.js';
-import { startDemoBackends, type DemoBackends } from '../../src/demo.js';
+import { startDemoBackends, type DemoBackends, type DemoOptions } from '../../src/demo.js';
 import { createGateway, type Gateway } from '../../src/server.js';
 import { ManualClock } from '../../src/simulators/common/clock.js';
 import { testConfig } from './config.js';
@@ -18,10 +18,13 @@ export interface World {
 }
 
 /** The four simulators on a clock the test drives, and a gateway over them, both on free ports. */
-export async function startWorld(options: { seed?: number; config?: Partial<Config> } = {}): Promise<World> {
+export async function startWorld(
+  options: { seed?: number; config?: Partial<Config> } & Pick<DemoOptions, 'drift' | 'simulators' | 'jobCount'> = {},
+): Promise<World> {
   const clock = new ManualClock(WORLD_START);
-  const demo = await startDemoBackends({ clock, seed: options.seed ?? 11 });
-  const gateway = createGateway(testConfig(demo, options.config));
+  const { seed = 11, config, ...demoOptions } = options;
+  const demo = await startDemoBackends({ clock, seed, ...demoOptions });
+  const gateway = createGateway(testConfig(demo, config));
   const url = await gateway.listen();
   return {
     demo,

@@ -1,5 +1,10 @@
 // One method per Data Manager call. Paths are relative to the configured URL, which carries the
 // deployment's base path (`https://host/data-manager-api`).
+//
+// Wire choices (upstreams/datamanager.md): `GET /instance` has no paging and no order, so it is read
+// whole and its filters are sent only when set (an empty `project_id=` has more than one reading).
+// Task events are read with an explicit `event_limit` and the last ordinal seen, never relying on
+// the server's default page.
 import type { DataManagerSettings } from '../../config.js';
 import { HttpClient, type CallOptions } from '../http.js';
 import { encodeQuery } from '../query.js';

@@ -38,7 +38,8 @@ function stateOf(wire: InstanceSummary | InstanceGetResponse, deleting: boolean)
 }
 
 function runningTimeSeconds(runTime: string, started: Date | null, stopped: Date | null): number | null {
-  const reported = parseTimedelta(runTime);
+  // A bare number is seconds: a serialiser that stopped printing timedeltas.
+  const reported = parseTimedelta(runTime) ?? (/^\d+(\.\d+)?$/.test(runTime) ? Number(runTime) : null);
   if (reported !== null) return reported;
   return started && stopped ? Math.max(0, (stopped.getTime() - started.getTime()) / 1000) : null;
 }

@@ -2,6 +2,7 @@ import type { DataManagerSettings } from '../../config.js';
 import { getEach } from '../concurrency.js';
 import type { CallOptions, GetResult, JobProvider, ListPage, ListRequest, LogEntry, LogPoll, ProviderOptions } from '../contract.js';
 import { UpstreamError } from '../errors.js';
+import { skippedError } from '../tolerance.js';
 import type { JobState } from '../job.js';
 import { DataManagerClient } from './client.js';
 import { hasDeleteTask, toJob, toJobState } from './map.js';
@@ -66,7 +67,11 @@ export class DataManagerProvider implements JobProvider {
     // Only a Data Manager project id can match; anything else would be refused, not just empty.
     if (filter.project != null && !PROJECT_ID.test(filter.project)) return { jobs: [], nextPageToken: null };
     const answer = await this.client.listInstances({ project_id: filter.project ?? null }, { signal: request.signal });
-    return { jobs: answer.instances.map((instance) => toJob(instance, undefined, this.isDeleting(instance.id))), nextPageToken: null };
+    return {
+      jobs: answer.instances.map((instance) => toJob(instance, undefined, this.isDeleting(instance.id))),
+      nextPageToken: null,
+      skipped: answer.skipped ?? null,
+    };
   }
 
   async getMany(ids: readonly string[], options: CallOptions = {}): Promise<GetResult[]> {
@@ -82,12 +87,18 @@ export class DataManagerProvider implements JobProvider {
     return results;
   }
 
-  /** Every instance comes in one list request: far cheaper than a get per followed instance. */
+  /**
+   * Every instance comes in one list request: far cheaper than a get per followed instance. An
+   * instance missing from a listing that left unreadable items out may be one of them, so it is
+   * not taken for gone: it gets an error for this round and is read again in the next.
+   */
   async refreshMany(ids: readonly string[], options: CallOptions = {}): Promise<GetResult[]> {
     const answer = await this.client.listInstances({}, options);
     const listed = new Map(answer.instances.map((instance) => [instance.id, instance]));
+    const unsure = answer.skipped ? skippedError('DATA_MANAGER', 'GET /instance', answer.skipped) : null;
     return ids.map((id) => {
       const instance = listed.get(id);
+      if (!instance && unsure) return unsure;
       if (!instance) {
         this.deleting.delete(id);
         return null;

@@ -1,6 +1,7 @@
 // Squonk Data Manager wire payloads (upstreams/datamanager.md; seed 003: the InstanceSummary interface).
 import { z } from 'zod';
-import { looseNumber, nullish, openEnum, timestamp } from '../zod.js';
+import { tolerant, tolerantAnswer, tolerantList } from '../tolerance.js';
+import { looseBoolean, looseInt, looseNumber, nullish, openEnum, timestamp } from '../zod.js';
 
 /** The documented phases; anything else must still parse (it maps to UNKNOWN). */
 export const INSTANCE_PHASES = [
@@ -34,30 +35,40 @@ const jsonText = z.union([
 /** `coins` is a decimal string; a number is accepted and kept as the text it would print as. */
 const decimalText = z.union([z.string(), z.number().transform(String)]);
 
+/** A string the mapper needs as one; absent reads as `""`. */
+const requiredText = nullish(z.string()).transform((value) => value ?? '');
+
+const flag = nullish(looseBoolean);
+
 /**
  * Fields shared by the list entry and the single-instance answer.
  * `authorisation_code` (a number from the Account Server) is documented but deliberately not
  * declared: zod drops undeclared keys, so the credential never gets past the parse.
  */
 const instanceFields = {
-  name: z.string(),
-  owner: z.string(),
-  project_id: z.string(),
-  application_id: z.string(),
-  application_version: z.string(),
-  application_type: openEnum,
-  phase: openEnum,
-  archived: z.boolean(),
+  name: nullish(z.string()),
+  owner: nullish(z.string()),
+  project_id: nullish(z.string()),
+  application_id: requiredText,
+  application_version: requiredText,
+  application_type: requiredText,
+  /** The state: an unreadable one reads as `""` (UNKNOWN), the instance is still served. */
+  phase: requiredText,
+  archived: flag.transform((value) => value ?? false),
+  /** The instance's creation time: with the id, its identity. */
   launched: timestamp,
-  /** Python `timedelta` text (`1 day, 2:03:04`); read by the mapper, kept verbatim here. */
-  run_time: z.string(),
+  /**
+   * Python `timedelta` text (`1 day, 2:03:04`); read by the mapper, kept verbatim here. A number
+   * (seconds, a serialiser that changed) is kept as its digits.
+   */
+  run_time: nullish(decimalText).transform((value) => value ?? ''),
   started: nullish(timestamp),
   stopped: nullish(timestamp),
   url: nullish(z.string()),
   application_specification: nullish(jsonText),
   coins: nullish(decimalText),
   error_message: nullish(z.string()),
-  fix_permissions: nullish(z.boolean()),
+  fix_permissions: flag,
   job_collection: nullish(z.string()),
   job_job: nullish(z.string()),
   job_name: nullish(z.string()),
@@ -67,30 +78,40 @@ const instanceFields = {
   outputs: nullish(jsonText),
 };
 
-export const instanceSummarySchema = z.object({ id: z.string(), ...instanceFields });
-export type InstanceSummary = z.output<typeof instanceSummarySchema>;
+export const instanceSummaryFields = z.object({ id: z.string().min(1), ...instanceFields });
+const SUMMARY_READING = { provider: 'DATA_MANAGER', name: 'InstanceSummary', identity: ['id', 'launched'] } as const;
+export const instanceSummarySchema = tolerant(instanceSummaryFields, SUMMARY_READING);
+export type InstanceSummary = z.output<typeof instanceSummaryFields>;
 
 /** `GET /instance` */
-export const instancesGetResponseSchema = z.object({
-  count: nullish(z.number().int()),
-  instances: z.array(instanceSummarySchema),
-});
+export const instancesGetResponseSchema = tolerantAnswer(
+  { count: nullish(looseNumber), instances: tolerantList(instanceSummarySchema, SUMMARY_READING) },
+  'instances',
+  { provider: 'DATA_MANAGER', name: 'InstancesGetResponse', identity: [] },
+);
 export type InstancesGetResponse = z.output<typeof instancesGetResponseSchema>;
 
 export const instanceTaskSchema = z.object({
-  id: z.string(),
+  /** A task without an id cannot be read again: it is cut out of `tasks`. */
+  id: z.string().min(1),
   /** `CREATE` | `DELETE` */
-  purpose: openEnum,
+  purpose: requiredText,
 });
 
-/** `GET /instance/{id}`: the summary's fields without `id`, plus the instance's tasks. */
-export const instanceGetResponseSchema = z.object({
-  ...instanceFields,
-  tasks: z.array(instanceTaskSchema),
-  has_valid_callback_token: nullish(z.boolean()),
-  cost: nullish(decimalText),
-  launch_exchange_rate: nullish(decimalText),
-});
+/**
+ * `GET /instance/{id}`: the summary's fields without `id`, plus the instance's tasks. The caller
+ * knows the id it asked for, so only the creation time is identity here.
+ */
+export const instanceGetResponseSchema = tolerant(
+  z.object({
+    ...instanceFields,
+    tasks: nullish(z.array(instanceTaskSchema)).transform((tasks) => tasks ?? []),
+    has_valid_callback_token: flag,
+    cost: nullish(decimalText),
+    launch_exchange_rate: nullish(decimalText),
+  }),
+  { provider: 'DATA_MANAGER', name: 'InstanceGetResponse', identity: ['launched'] },
+);
 export type InstanceGetResponse = z.output<typeof instanceGetResponseSchema>;
 
 /** `DELETE /instance/{id}` */
@@ -109,24 +130,30 @@ export const taskStateSchema = z.object({
 });
 
 export const taskEventSchema = z.object({
-  /** From 1, in the order the events were written. */
-  ordinal: z.number().int(),
-  message: z.string(),
+  /** From 1, in the order the events were written: an event without one is cut out. */
+  ordinal: looseInt,
+  message: requiredText,
   /** `CRITICAL` | `ERROR` | `WARNING` | `INFO` | `DEBUG` */
-  level: openEnum,
+  level: requiredText,
   time: timestamp,
 });
 
-/** `GET /task/{id}`: both lists oldest first; the client documents them as optional. */
-export const taskGetResponseSchema = z.object({
-  purpose: openEnum,
-  purpose_id: z.string(),
-  created: timestamp,
-  done: z.boolean(),
-  exit_code: nullish(z.number().int()),
-  states: nullish(z.array(taskStateSchema)).transform((states) => states ?? []),
-  events: nullish(z.array(taskEventSchema)).transform((events) => events ?? []),
-});
+/**
+ * `GET /task/{id}`: both lists oldest first; the client documents them as optional. Nothing in it
+ * is identity: an unreadable state or event is cut out and the rest is still the log.
+ */
+export const taskGetResponseSchema = tolerant(
+  z.object({
+    purpose: requiredText,
+    purpose_id: nullish(z.string()),
+    created: nullish(timestamp),
+    done: flag.transform((value) => value ?? false),
+    exit_code: nullish(looseInt),
+    states: nullish(z.array(taskStateSchema)).transform((states) => states ?? []),
+    events: nullish(z.array(taskEventSchema)).transform((events) => events ?? []),
+  }),
+  { provider: 'DATA_MANAGER', name: 'TaskGetResponse', identity: [] },
+);
 export type TaskGetResponse = z.output<typeof taskGetResponseSchema>;
 
 /** The form `POST /instance` takes. `specification` is sent as a JSON string. */

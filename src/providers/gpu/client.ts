@@ -16,6 +16,11 @@ import {
   type GpuJobWire,
 } from './wire.js';
 
+// Wire choices (upstreams/gpu.md): every job listing names `sort`, `limit` and `page` (the server's
+// defaults are not part of the contract); comma lists never carry empty elements; a creation
+// window is always sent with both ends (see `EARLIEST_BOUND`). Job-run listings have no documented
+// sort: runs are ordered by their start time here.
+
 /** A bound of `filter[created_at]`: a Date is sent as ISO-8601, a string as it is. */
 export type TimeBound = Date | string | null | undefined;
 
@@ -40,8 +45,10 @@ export interface ListJobRunsQuery {
 
 export type GpuClientOptions = { timeoutMs: number } & Partial<Pick<HttpClientOptions, 'retries' | 'retryBaseDelayMs' | 'retryMaxDelayMs' | 'connections'>>;
 
+/** `a,b`: empty elements dropped (a server may read `a,,b` as three values), nothing when empty. */
 function commaList(values: readonly string[] | undefined): string | undefined {
-  return values && values.length > 0 ? values.join(',') : undefined;
+  const present = (values ?? []).filter((value) => value !== '');
+  return present.length > 0 ? present.join(',') : undefined;
 }
 
 function bound(value: TimeBound): string {
@@ -49,11 +56,21 @@ function bound(value: TimeBound): string {
   return typeof value === 'string' ? value : value.toISOString();
 }
 
+/**
+ * The open ends of `filter[created_at]`. The wire notes only show `from,to`; a server that splits on
+ * commas and drops empty parts would read `,to` as `from=to`, so an open end is sent as a bound no
+ * job can be outside of. Far, but not so far that a server's time zone arithmetic could overflow.
+ */
+export const EARLIEST_BOUND = new Date('1970-01-01T00:00:00.000Z');
+export const LATEST_BOUND = new Date('3000-01-01T00:00:00.000Z');
+
+/** Both ends, always; no filter at all when neither is wanted. */
 function createdWindow(window: ListJobsQuery['createdAt']): string | undefined {
   if (!window) return undefined;
   const from = bound(window.from);
   const to = bound(window.to);
-  return from === '' && to === '' ? undefined : `${from},${to}`;
+  if (from === '' && to === '') return undefined;
+  return `${from || bound(EARLIEST_BOUND)},${to || bound(LATEST_BOUND)}`;
 }
 
 /** One method per call of the GPU compute API; answers are parsed wire payloads. */

@@ -2,8 +2,9 @@ import type { GpuSettings } from '../../config.js';
 import { chunk, mapLimit } from '../concurrency.js';
 import type { CallOptions, GetResult, JobProvider, ListPage, ListRequest, LogEntry, LogPoll, ProviderOptions } from '../contract.js';
 import { isUpstreamError, UpstreamError } from '../errors.js';
+import { skippedError } from '../tolerance.js';
 import type { GpuJob } from '../job.js';
-import { GpuClient, type GpuClientOptions } from './client.js';
+import { GpuClient, LATEST_BOUND, type GpuClientOptions } from './client.js';
 import { toCreateBody, toJob } from './map.js';
 import { createdWindow, decodePageToken, encodePageToken, nextPageToken, statusFilter, type CreatedWindow } from './pushdown.js';
 import { inStartedOrder, isFinishedRun, parseRunCursor, runLogText, serializeRunCursor, type RunCursor } from './runlogs.js';
@@ -54,8 +55,16 @@ export class GpuProvider implements JobProvider {
     const page = answer.data.map((wire) => toJob(wire, wire.uuid));
     const seen = new Set(token?.seen.map(([id]) => id));
     const jobs = page.filter((job) => !seen.has(job.providerJobId));
-    if (answer.data.length < limit) return { jobs, nextPageToken: null };
-    return { jobs, nextPageToken: encodePageToken(nextPageToken(token, limit, page, this.slackMs)) };
+    const skipped = answer.skipped ?? null;
+    // Items left out still filled the page: only a short answer is the end of the listing.
+    const served = answer.data.length + (skipped?.count ?? 0);
+    if (served < limit) return { jobs, nextPageToken: null, skipped };
+    const next =
+      page.length > 0
+        ? nextPageToken(token, limit, page, this.slackMs)
+        : // Nothing readable to move the bound by: step to the next page within it.
+          { limit, toMs: token?.toMs ?? (window.to ?? LATEST_BOUND).getTime(), page: (token?.page ?? 1) + 1, seen: token?.seen ?? [] };
+    return { jobs, nextPageToken: encodePageToken(next), skipped };
   }
 
   /**
@@ -72,7 +81,7 @@ export class GpuProvider implements JobProvider {
     const batches = chunk(wanted, MAX_LIMIT);
     const answers = await mapLimit(batches, BATCH_CONCURRENCY, async (uuids) => {
       try {
-        return await this.client.listJobs({ uuids, limit: MAX_LIMIT }, options);
+        return await this.client.listJobs({ uuids, limit: MAX_LIMIT, page: 1, sort: '-created_at' }, options);
       } catch (error) {
         if (isUpstreamError(error)) return error;
         throw error;
@@ -85,8 +94,13 @@ export class GpuProvider implements JobProvider {
     answers.forEach((answer, index) => {
       if (isUpstreamError(answer)) {
         for (const uuid of batches[index] ?? []) found.set(uuid, answer);
-      } else {
-        for (const wire of answer.data) found.set(wire.uuid.toLowerCase(), toJob(wire, wire.uuid));
+        return;
+      }
+      for (const wire of answer.data) found.set(wire.uuid.toLowerCase(), toJob(wire, wire.uuid));
+      if (answer.skipped) {
+        // An unreadable item may be any of the ids not found: none of them is known to be missing.
+        const error = skippedError('GPU', 'GET /v1/jobs', answer.skipped);
+        for (const uuid of batches[index] ?? []) if (!found.has(uuid)) found.set(uuid, error);
       }
     });
     return ids.map((id) => found.get(id.toLowerCase()) ?? null);
@@ -142,8 +156,9 @@ export class GpuProvider implements JobProvider {
     for (let page = 1; ; page++) {
       const answer = await this.client.listJobRuns({ jobUuid, page, limit: MAX_LIMIT }, options);
       runs.push(...answer.data);
-      const pageSize = answer.limit > 0 ? answer.limit : MAX_LIMIT;
-      if (answer.data.length === 0 || page * pageSize >= answer.total) return runs;
+      const pageSize = answer.limit !== null && answer.limit > 0 ? answer.limit : MAX_LIMIT;
+      // Without a readable total, the first empty page ends the listing.
+      if (answer.data.length === 0 || page * pageSize >= (answer.total ?? Number.POSITIVE_INFINITY)) return runs;
     }
   }
 }

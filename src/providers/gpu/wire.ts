@@ -1,12 +1,17 @@
 // Wire payloads of the GPU compute API (upstreams/gpu.md, seeds/004). The seed marks most job fields
 // nullable and some optional; both read as null. Unknown keys are dropped, unknown statuses kept.
 import { z } from 'zod';
+import { tolerant, tolerantAnswer, tolerantList } from '../tolerance.js';
 import { looseNumber, nullish, openEnum, timestamp } from '../zod.js';
 
 /** Documented job statuses (`CANCELLING` comes from the monitoring docs); others may appear. */
 export const GPU_JOB_STATUSES = ['PENDING', 'ASSIGNED', 'RUNNING', 'CANCELLING', 'COMPLETED', 'CANCELLED', 'FAILED'] as const;
 
-const number = z.number();
+/** Counts, sizes and durations: a JSON number or a decimal string. */
+const number = looseNumber;
+
+/** An open-set string whose absence reads as `""` (the job still maps; its state is UNKNOWN). */
+const openText = nullish(openEnum).transform((value) => value ?? '');
 
 export const gpuVolumeSchema = z.object({
   image: nullish(z.string()),
@@ -26,7 +31,7 @@ export const gpuDockerParametersSchema = z.object({
   sshkey: nullish(z.string()),
   imagesrc: nullish(z.string()),
   env: nullish(z.record(z.string(), z.unknown())),
-  ports: nullish(z.array(looseNumber)),
+  ports: nullish(z.array(number)),
   allowed_ips: nullish(z.array(z.string())),
   volumes: nullish(z.array(gpuVolumeSchema)),
 });
@@ -44,9 +49,9 @@ const gpuJobShape = {
   updated_at: nullish(timestamp),
   started_at: nullish(timestamp),
   completed_at: nullish(timestamp),
-  status: openEnum,
+  status: openText,
   status_reason: nullish(z.string()),
-  task: openEnum,
+  task: openText,
   title: nullish(z.string()),
   description: nullish(z.string()),
   cpu_count: nullish(number),
@@ -72,7 +77,6 @@ const gpuJobShape = {
 };
 export type GpuJobWire = z.output<typeof gpuJobSchema>;
 
-/** In a listing a job without a uuid cannot be addressed at all, so there it is required. */
 const BARE_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Notes whether `created_at` is a bare date: listing bounds must then reach a whole day further. */
@@ -82,15 +86,34 @@ function markBareDate(raw: unknown): unknown {
   return { ...raw, created_at_is_date: typeof createdAt === 'string' && BARE_DATE.test(createdAt.trim()) };
 }
 
-export const gpuJobSchema = z.preprocess(markBareDate, z.object(gpuJobShape));
-export const gpuListedJobSchema = z.preprocess(markBareDate, z.object({ ...gpuJobShape, uuid: z.string().min(1) }));
-
-export const gpuJobListSchema = z.object({
-  data: z.array(gpuListedJobSchema),
-  page: number,
-  limit: number,
-  total: number,
+/**
+ * A single-job answer: the seed lets `uuid` and `created_at` be null (the caller knows the uuid it
+ * asked for; the mapper falls back to the job's other times), but a `created_at` that is there and
+ * unreadable means the job cannot be placed.
+ */
+export const gpuJobSchema = tolerant(z.preprocess(markBareDate, z.object(gpuJobShape)), {
+  provider: 'GPU',
+  name: 'Job',
+  identity: ['created_at'],
 });
+
+/**
+ * In a listing a job is placed by `created_at` and addressed by `uuid`: a job without either is
+ * left out (and reported), since it could be neither ordered nor fetched again.
+ */
+const LISTED_JOB_READING = { provider: 'GPU', name: 'Job', identity: ['uuid', 'created_at'] } as const;
+/** The documented shape of a listed job alone, without repairs. */
+export const gpuListedJobFields = z.preprocess(markBareDate, z.object({ ...gpuJobShape, uuid: z.string().min(1), created_at: timestamp }));
+export const gpuListedJobSchema = tolerant(gpuListedJobFields, LISTED_JOB_READING);
+
+/** The paging numbers are informational (the gateway pages by time and by `limit` it sent). */
+const pagingNumber = nullish(number);
+
+export const gpuJobListSchema = tolerantAnswer(
+  { data: tolerantList(gpuListedJobSchema, LISTED_JOB_READING), page: pagingNumber, limit: pagingNumber, total: pagingNumber },
+  'data',
+  { provider: 'GPU', name: 'JobList', identity: [] },
+);
 export type GpuJobListWire = z.output<typeof gpuJobListSchema>;
 
 export const gpuNodeUrlSchema = z.object({
@@ -100,26 +123,28 @@ export const gpuNodeUrlSchema = z.object({
   protocol: nullish(z.string()),
 });
 
-export const gpuJobRunSchema = z.object({
+const gpuJobRunFields = z.object({
   uuid: z.string().min(1),
-  status: openEnum,
+  status: openText,
   started_at_ms: nullish(number),
   node_urls: nullish(z.array(gpuNodeUrlSchema)),
 });
-export type GpuJobRunWire = z.output<typeof gpuJobRunSchema>;
+const RUN_READING = { provider: 'GPU', name: 'JobRun', identity: ['uuid'] } as const;
+export const gpuJobRunSchema = tolerant(gpuJobRunFields, RUN_READING);
+export type GpuJobRunWire = z.output<typeof gpuJobRunFields>;
 
-export const gpuJobRunListSchema = z.object({
-  data: z.array(gpuJobRunSchema),
-  page: number,
-  limit: number,
-  total: number,
-});
+export const gpuJobRunListSchema = tolerantAnswer(
+  { data: tolerantList(gpuJobRunSchema, RUN_READING), page: pagingNumber, limit: pagingNumber, total: pagingNumber },
+  'data',
+  { provider: 'GPU', name: 'JobRunList', identity: [] },
+);
 export type GpuJobRunListWire = z.output<typeof gpuJobRunListSchema>;
 
 /** `logs` is the run's output so far: one string, or (older deployments) a list of lines. */
-export const gpuJobRunDetailSchema = gpuJobRunSchema.extend({
-  logs: nullish(z.union([z.string(), z.array(z.string())])),
-});
+export const gpuJobRunDetailSchema = tolerant(
+  gpuJobRunFields.extend({ logs: nullish(z.union([z.string(), z.array(z.string())])) }),
+  RUN_READING,
+);
 export type GpuJobRunDetailWire = z.output<typeof gpuJobRunDetailSchema>;
 
 /** `{"statusCode":401,"error":"Unauthorized","message":"..."}`; validation errors list several messages. */

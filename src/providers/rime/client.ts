@@ -1,4 +1,12 @@
 // RIME's JobReader calls over HTTP: one method per RPC, answers parsed with the wire schemas.
+//
+// Wire choices (upstreams/rime.md):
+// - ListJobs always names `pageSize` (as the decimal string int64 travels as) and `view`: the
+//   server's defaults are not part of the contract. There is no sort parameter; RIME promises no
+//   order, so the gateway reads listings whole and orders them itself.
+// - Repeated filters repeat their key and are never sent empty (an empty status list means "no
+//   RIME job can match" and is answered without a request).
+// - A later page sends only `pageToken` (plus size and view), never the first-page query again.
 import { HttpClient, type CallOptions } from '../http.js';
 import { encodeQuery } from '../query.js';
 import {

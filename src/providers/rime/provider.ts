@@ -116,7 +116,7 @@ export class RimeProvider implements JobProvider {
         message: 'RIME GET /jobs: hasMore is true but nextPageToken is empty',
       });
     }
-    return { jobs: page.jobs.map(toJob), nextPageToken: page.hasMore ? page.nextPageToken : null };
+    return { jobs: page.jobs.map(toJob), nextPageToken: page.hasMore ? page.nextPageToken : null, skipped: page.skipped };
   }
 
   getMany(ids: readonly string[], options: CallOptions = {}): Promise<GetResult[]> {

@@ -4,7 +4,8 @@
 // with `EmitUnpopulated`, sends them explicitly (unset messages as `null`). Both spellings must read
 // the same, so every field is optional, nullable, and defaulted here to its proto3 default.
 import { z } from 'zod';
-import { looseNumber, nullish, timestamp } from '../zod.js';
+import { tolerant, tolerantAnswer, tolerantList } from '../tolerance.js';
+import { looseBoolean, looseNumber, nullish, timestamp } from '../zod.js';
 
 /**
  * A proto enum as grpc-gateway writes it: the value's full name, or its number when the server's
@@ -25,8 +26,7 @@ const text = z
   .nullish()
   .transform((value) => (value === null || value === undefined || value === '' ? null : value));
 
-const flag = z
-  .boolean()
+const flag = looseBoolean
   .nullish()
   .transform((value) => value ?? false);
 
@@ -37,8 +37,21 @@ function repeated<T extends z.ZodType>(item: T) {
     .transform((value): z.output<T>[] => value ?? []);
 }
 
-/** `rimeUUID`: `{ "uuid": "..." }`. */
-export const rimeUuid = z.object({ uuid: text });
+/**
+ * Any RIME object id. The swagger types some as plain strings (`jobId`, `firewallId`, `testRunId`)
+ * and others as `rimeUUID` (`{"uuid": "..."}`); newer releases wrap more of them. Every id is read in
+ * both forms, as the plain string (null when empty).
+ */
+export const rimeId = z
+  .union([z.string(), z.object({ uuid: z.string().nullish() })])
+  .nullish()
+  .transform((value): string | null => {
+    const id = typeof value === 'string' ? value : (value?.uuid ?? null);
+    return id === null || id === '' ? null : id;
+  });
+
+/** A job's own id, in either form: without one a job cannot be addressed at all. */
+const jobIdentifier = z.union([z.string().min(1), z.object({ uuid: z.string().min(1) }).transform((wrapped) => wrapped.uuid)]);
 
 export const JOB_STATUSES = [
   'JOB_STATUS_UNSPECIFIED',
@@ -72,15 +85,15 @@ export const testBatchProgress = z.object({
 
 /** `rimeTestRunProgress`. */
 export const testRunProgress = z.object({
-  testRunId: text,
+  testRunId: rimeId,
   status: enumField('TEST_TASK_STATUS_UNSPECIFIED'),
   testBatches: repeated(testBatchProgress),
 });
 
 /** `rimeJobDataStressTest`. */
 export const stressTestData = z.object({
-  projectId: nullish(rimeUuid),
-  testRunId: text,
+  projectId: rimeId,
+  testRunId: rimeId,
   progress: nullish(z.object({ testRun: nullish(testRunProgress) })),
 });
 
@@ -93,8 +106,8 @@ export const continuousTestRunProgress = z.object({
 
 /** `rimeJobDataContinuousIncrementalTest`. */
 export const continuousTestData = z.object({
-  firewallId: text,
-  ctTestRunIds: repeated(z.string()),
+  firewallId: rimeId,
+  ctTestRunIds: repeated(rimeId).transform((ids) => ids.filter((id): id is string => id !== null)),
   progress: nullish(z.object({ testRuns: repeated(continuousTestRunProgress) })),
 });
 
@@ -111,10 +124,12 @@ export const archivedJobLogs = z.object({
   expirationTime: nullish(timestamp),
 });
 
-/** `rimeJobMetadata` (plus `completionTime` and `errorMsg` of newer releases). */
-export const jobMetadata = z.object({
-  // The key of everything the gateway does with a job: a job without one is a broken payload.
-  jobId: z.string().min(1),
+/**
+ * `rimeJobMetadata` (plus `completionTime` and `errorMsg` of newer releases). Its identity is the
+ * job id and creation time; every other field reads leniently (see `tolerance.ts`).
+ */
+export const jobMetadataFields = z.object({
+  jobId: jobIdentifier,
   jobType: enumField('JOB_TYPE_UNSPECIFIED'),
   status: enumField('JOB_STATUS_UNSPECIFIED'),
   terminationReason: enumField('TERMINATION_REASON_UNSPECIFIED'),
@@ -125,18 +140,23 @@ export const jobMetadata = z.object({
   jobData: nullish(jobData),
   jobProgressStr: text,
   cancellationRequested: flag,
-  agentId: nullish(rimeUuid),
+  agentId: rimeId,
   archivedJobLogs: nullish(archivedJobLogs),
   errorMsg: text,
 });
-export type JobMetadata = z.output<typeof jobMetadata>;
+const JOB_READING = { provider: 'RIME', name: 'JobMetadata', identity: ['jobId', 'creationTime'] } as const;
+export const jobMetadata = tolerant(jobMetadataFields, JOB_READING);
+export type JobMetadata = z.output<typeof jobMetadataFields>;
 
-/** `rimeListJobsResponse`; an empty last page may be just `{}`. */
-export const listJobsResponse = z.object({
-  jobs: repeated(jobMetadata),
-  nextPageToken: text,
-  hasMore: flag,
-});
+/**
+ * `rimeListJobsResponse`; an empty last page may be just `{}`. The page token is part of the
+ * envelope: one that cannot be read would end the listing early, so it fails the page.
+ */
+export const listJobsResponse = tolerantAnswer(
+  { jobs: tolerantList(jobMetadata, JOB_READING, { optional: true }), nextPageToken: text, hasMore: flag },
+  'jobs',
+  { provider: 'RIME', name: 'ListJobsResponse', identity: ['nextPageToken', 'hasMore'] },
+);
 export type ListJobsResponse = z.output<typeof listJobsResponse>;
 
 /** `rimeGetJobResponse`. */
@@ -146,11 +166,11 @@ export const getJobResponse = z.object({ job: jobMetadata });
 export const cancelJobResponse = z.object({}).nullish();
 
 /** `rimeGetProjectIDResponse`. */
-export const getProjectIdResponse = z.object({ projectId: nullish(rimeUuid) });
+export const getProjectIdResponse = z.object({ projectId: rimeId });
 export type GetProjectIdResponse = z.output<typeof getProjectIdResponse>;
 
 /** `rimeGetTestRunIDResponse`. */
-export const getTestRunIdResponse = z.object({ testRunId: text });
+export const getTestRunIdResponse = z.object({ testRunId: rimeId });
 export type GetTestRunIdResponse = z.output<typeof getTestRunIdResponse>;
 
 /** `googlerpcStatus`; grpc-gateway v1 also wrote the message as `error`. */

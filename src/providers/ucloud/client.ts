@@ -1,5 +1,16 @@
 // The UCloud Jobs API over HTTP and WebSocket: one method per UCloud call, named as UCloud names it.
 // Returns parsed wire types; knows nothing of the unified job.
+//
+// Wire choices (where upstreams/ucloud.md leaves room, send what both the Kotlin and the Go backend
+// read the same way):
+// - `browse` always names `itemsPerPage` (one of Kotlin's sizes, which Go accepts too), `sortBy`
+//   and `sortDirection`: the defaults differ between the servers (Go: 50 items) and are not part
+//   of the contract.
+// - The creation window is two separate flags, `filterCreatedAfter` / `filterCreatedBefore` (epoch
+//   ms), each sent only when wanted: an absent flag has one reading. Whether a server reads a bound
+//   inclusively or not, the provider asks a millisecond wider and drops what it did not want.
+// - `filterIds` is one comma-separated value without empty elements (ids never contain commas).
+// - `search` sends its flags both nested and at the top level (Kotlin reads one, Go the other).
 import type { z } from 'zod';
 import type { UCloudSettings } from '../../config.js';
 import { UpstreamError, codeForStatus } from '../errors.js';
@@ -72,7 +83,8 @@ function flagValues(flags: JobIncludeFlags): Record<string, string | number | bo
   const out: Record<string, string | number | boolean> = {};
   for (const [key, value] of Object.entries(flags) as [keyof JobIncludeFlags, JobIncludeFlags[keyof JobIncludeFlags]][]) {
     if (value === undefined || !FLAG_KEY_SET.has(key)) continue;
-    out[key] = typeof value === 'object' ? value.join(',') : value;
+    // A comma list never carries an empty element: `a,,b` has more than one reading.
+    out[key] = typeof value === 'object' ? value.filter((item) => item !== '').join(',') : value;
   }
   return out;
 }

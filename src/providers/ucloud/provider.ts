@@ -7,7 +7,8 @@ import type { JobState } from '../job.js';
 import { UCloudClient } from './client.js';
 import { foldFrame, logEntries } from './follow.js';
 import { toJob, toSimpleDuration, toSpecification } from './map.js';
-import type { BrowseParams, Job as WireJob } from './wire.js';
+import { skippedError } from '../tolerance.js';
+import type { BrowseParams, JobPage, Job as WireJob } from './wire.js';
 import type { UCloudJobSpec } from '../specs.js';
 
 /** The page sizes UCloud's Kotlin backend accepts. */
@@ -67,17 +68,21 @@ export class UCloudProvider implements JobProvider {
       ...(before.length > 0 ? { filterCreatedBefore: Math.min(...before) } : {}),
     };
     const page = await this.client.browse(params, request.signal ? { signal: request.signal } : {});
-    return { jobs: page.items.map(toJob), nextPageToken: page.next };
+    return { jobs: page.items.map(toJob), nextPageToken: page.next, skipped: page.skipped ?? null };
   }
 
   async getMany(ids: readonly string[], options: CallOptions = {}): Promise<GetResult[]> {
-    const unique = [...new Set(ids)];
-    if (unique.length === 0) return [];
+    // An empty id, or one with a comma, would widen or split the `filterIds` list: no such job exists.
+    const unique = [...new Set(ids)].filter((id) => id !== '' && !id.includes(','));
+    if (unique.length === 0) return ids.map(() => null);
     const batches = chunk(unique, BATCH);
-    const answers = await mapLimit(batches, 4, async (batch): Promise<WireJob[] | UpstreamError> => {
+    const answers = await mapLimit(batches, 4, async (batch): Promise<JobPage | UpstreamError> => {
       try {
-        const page = await this.client.browse({ itemsPerPage: BATCH, filterIds: batch, ...READ_FLAGS }, options);
-        return page.items;
+        // Sort and page size spelled out: a server's defaults are not part of the contract.
+        return await this.client.browse(
+          { itemsPerPage: BATCH, sortBy: 'CREATED_AT', sortDirection: 'descending', filterIds: batch, ...READ_FLAGS },
+          options,
+        );
       } catch (error) {
         if (isUpstreamError(error)) return error;
         throw error;
@@ -89,8 +94,13 @@ export class UCloudProvider implements JobProvider {
     answers.forEach((answer, index) => {
       if (isUpstreamError(answer)) {
         for (const id of batches[index] ?? []) found.set(id, answer);
-      } else {
-        for (const item of answer) found.set(item.id, toJob(item));
+        return;
+      }
+      for (const item of answer.items) found.set(item.id, toJob(item));
+      if (answer.skipped) {
+        // An unreadable item may be any of the ids not found: none of them is known to be missing.
+        const error = skippedError('UCLOUD', 'GET /api/jobs/browse', answer.skipped);
+        for (const id of batches[index] ?? []) if (!found.has(id)) found.set(id, error);
       }
     });
     return ids.map((id) => found.get(id) ?? null);

@@ -2,7 +2,8 @@
 // backend (nulls and defaults always present) and the Go backend (null fields, empty lists and
 // defaults left out, `{}` for an empty bulk answer). Unknown keys are dropped, unknown enum values kept.
 import { z } from 'zod';
-import { nullish, openEnum } from '../zod.js';
+import { tolerant, tolerantAnswer, tolerantList } from '../tolerance.js';
+import { epochMillis, looseBoolean, looseId, looseInt, looseNumber, nullish, openEnum } from '../zod.js';
 
 /** A list the Go backend leaves out when empty, and Kotlin may send as null. */
 function list<T extends z.ZodType>(item: T) {
@@ -13,96 +14,115 @@ function list<T extends z.ZodType>(item: T) {
 }
 
 /** Epoch milliseconds as a plain number (kept numeric: jobs are compared and folded on it). */
-const millis = z.number().int();
+const millis = epochMillis;
+
+/** A string the mapper needs as one; absent reads as `""`. */
+const requiredText = nullish(z.string()).transform((value) => value ?? '');
+
+const flag = nullish(looseBoolean);
 
 /** `IN_QUEUE | RUNNING | CANCELING | SUCCESS | FAILURE | EXPIRED | SUSPENDED`, open for future values. */
 export const jobState = openEnum;
 export const FINAL_STATES: ReadonlySet<string> = new Set(['SUCCESS', 'FAILURE', 'EXPIRED']);
 
 export const simpleDuration = z.object({
-  hours: nullish(z.number().int()).transform((v) => v ?? 0),
-  minutes: nullish(z.number().int()).transform((v) => v ?? 0),
-  seconds: nullish(z.number().int()).transform((v) => v ?? 0),
+  hours: nullish(looseInt).transform((v) => v ?? 0),
+  minutes: nullish(looseInt).transform((v) => v ?? 0),
+  seconds: nullish(looseInt).transform((v) => v ?? 0),
 });
 export type SimpleDuration = z.output<typeof simpleDuration>;
 
-export const nameAndVersion = z.object({ name: z.string(), version: z.string() });
+export const nameAndVersion = z.object({ name: requiredText, version: requiredText });
 
-export const productReference = z.object({ id: z.string(), category: z.string(), provider: z.string() });
+export const productReference = z.object({ id: requiredText, category: requiredText, provider: requiredText });
 
-export const resourceOwner = z.object({ createdBy: z.string(), project: nullish(z.string()) });
+export const resourceOwner = z.object({ createdBy: nullish(z.string()), project: nullish(z.string()) });
+
+/** A nested object the mapper reads fields of: absent or unreadable reads as all its defaults. */
+function part<T extends z.ZodType>(schema: T) {
+  return schema.nullish().transform((value): z.output<T> => value ?? schema.parse({}));
+}
 
 export const jobUpdate = z.object({
   state: nullish(jobState),
   outputFolder: nullish(z.string()),
   status: nullish(z.string()),
   expectedState: nullish(jobState),
-  expectedDifferentState: nullish(z.boolean()),
+  expectedDifferentState: flag,
   /** The new total time allocation, in milliseconds. */
   newTimeAllocation: nullish(millis),
-  allowRestart: nullish(z.boolean()),
+  allowRestart: flag,
   newMounts: nullish(z.array(z.string())),
+  /** An update without a time cannot be placed in the history: it is cut out of `updates`. */
   timestamp: millis,
 });
 export type JobUpdate = z.output<typeof jobUpdate>;
 
 export const jobStatus = z.object({
-  state: jobState,
+  state: requiredText,
   jobParametersJson: nullish(z.unknown()),
   startedAt: nullish(millis),
   expiresAt: nullish(millis),
   resolvedApplication: nullish(z.unknown()),
   resolvedSupport: nullish(z.unknown()),
   resolvedProduct: nullish(z.unknown()),
-  allowRestart: nullish(z.boolean()).transform((v) => v ?? false),
+  allowRestart: flag.transform((v) => v ?? false),
 });
 export type JobStatus = z.output<typeof jobStatus>;
 
 export const jobSpecification = z.object({
-  application: nameAndVersion,
-  product: productReference,
+  application: part(nameAndVersion),
+  product: part(productReference),
   name: nullish(z.string()),
-  replicas: nullish(z.number().int()).transform((v) => v ?? 1),
-  allowDuplicateJob: nullish(z.boolean()).transform((v) => v ?? false),
+  replicas: nullish(looseInt).transform((v) => v ?? 1),
+  allowDuplicateJob: flag.transform((v) => v ?? false),
   parameters: nullish(z.record(z.string(), z.unknown())),
   resources: nullish(z.array(z.unknown())),
   timeAllocation: nullish(simpleDuration),
   openedFile: nullish(z.string()),
-  restartOnExit: nullish(z.boolean()),
-  sshEnabled: nullish(z.boolean()),
+  restartOnExit: flag,
+  sshEnabled: flag,
 });
 export type JobSpecification = z.output<typeof jobSpecification>;
 
-export const job = z.object({
-  id: z.string(),
-  owner: resourceOwner,
+/** A job is its id and creation time; everything else reads leniently (`tolerance.ts`). */
+export const jobFields = z.object({
+  id: looseId,
+  owner: part(resourceOwner),
   /** Only filled with `includeUpdates=true`: then oldest first, the last one being the current state. */
   updates: list(jobUpdate),
-  specification: jobSpecification,
-  status: jobStatus,
+  specification: part(jobSpecification),
+  status: part(jobStatus),
   createdAt: millis,
   output: nullish(z.object({ outputFolder: nullish(z.string()) })),
   permissions: nullish(z.unknown()),
   providerGeneratedId: nullish(z.string()),
 });
-export type Job = z.output<typeof job>;
+const JOB_READING = { provider: 'UCLOUD', name: 'Job', identity: ['id', 'createdAt'] } as const;
+export const job = tolerant(jobFields, JOB_READING);
+export type Job = z.output<typeof jobFields>;
 
-export function pageV2<T extends z.ZodType>(item: T) {
-  return z.object({
-    itemsPerPage: nullish(z.number().int()),
-    items: list(item),
+/**
+ * `PageV2<Job>`. `next` is part of the envelope: a token that cannot be read would end the listing
+ * early, so it fails the page (a number is read as its digits).
+ */
+export const jobPage = tolerantAnswer(
+  {
+    itemsPerPage: nullish(looseNumber),
+    items: tolerantList(job, JOB_READING, { optional: true }),
     /** Null (or absent) at the end of the results. */
-    next: nullish(z.string()),
-  });
-}
-export const jobPage = pageV2(job);
+    next: nullish(looseId),
+  },
+  'items',
+  { provider: 'UCLOUD', name: 'PageV2', identity: ['next'] },
+);
 export type JobPage = z.output<typeof jobPage>;
 
 /** `{"responses": [...]}`; the Go backend answers `{}` when the list would be empty. */
 export function bulkResponse<T extends z.ZodType>(item: T) {
   return z.object({ responses: list(item) });
 }
-export const findByStringId = z.object({ id: z.string() });
+export const findByStringId = z.object({ id: looseId });
 /** Kotlin's `Unit`: `{}` (or null inside a list). */
 export const unit = z.object({}).nullable();
 export const createResponse = bulkResponse(findByStringId);
@@ -113,20 +133,25 @@ export type UnitBulkResponse = z.output<typeof unitBulkResponse>;
 export const unitOrBulkResponse = z.object({ responses: list(unit) }).nullish();
 
 export const jobsLog = z.object({
-  rank: z.number().int(),
+  rank: nullish(looseInt).transform((v) => v ?? 0),
   stdout: nullish(z.string()),
   stderr: nullish(z.string()),
   channel: nullish(z.string()),
 });
 export type JobsLog = z.output<typeof jobsLog>;
 
-export const jobsFollowResponse = z.object({
+/**
+ * One `follow` message. Nothing in it is identity (the stream is of one job), so any unreadable
+ * part is dropped and the rest of the frame still counts; a broken `initialJob` reads as none.
+ */
+const jobsFollowFields = z.object({
   updates: list(jobUpdate),
   log: list(jobsLog),
   newStatus: nullish(jobStatus),
   initialJob: nullish(job),
 });
-export type JobsFollowResponse = z.output<typeof jobsFollowResponse>;
+export const jobsFollowResponse = tolerant(jobsFollowFields, { provider: 'UCLOUD', name: 'JobsFollowResponse', identity: [] });
+export type JobsFollowResponse = z.output<typeof jobsFollowFields>;
 
 /**
  * One frame of the WebSocket protocol. Frames without `type` or `streamId` (Kotlin's

@@ -3,6 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { corruptField, Faults, type FaultSettings } from './faults.js';
 import type { Clock } from './clock.js';
+import type { DriftOptions, DriftView } from './drift.js';
 import { Random } from './random.js';
 
 export interface SimRequest {
@@ -287,6 +288,8 @@ async function readBody(req: IncomingMessage): Promise<string | null> {
 export interface RunningSimulator {
   readonly url: string;
   readonly server: SimServer;
+  /** How each job is served: as it is, drifted, or with an unreadable identity (see `drift`). */
+  readonly drift: DriftView;
   close(): Promise<void>;
 }
 
@@ -302,4 +305,6 @@ export interface BaseSimulatorOptions {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
+  /** Serve some jobs in the shapes other releases write (default: none). */
+  drift?: DriftOptions;
 }

@@ -1,7 +1,9 @@
 // A Squonk Data Manager (instances and tasks) on a local port.
 import { realClock } from '../common/clock.js';
+import { Drift } from '../common/drift.js';
 import { SimServer, type BaseSimulatorOptions, type RunningSimulator } from '../common/server.js';
 import { World } from './data.js';
+import { datamanagerDrift } from './drift.js';
 import type { OutputsStyle } from './payloads.js';
 import { authenticate, errorBody, routes } from './routes.js';
 
@@ -57,10 +59,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Da
   const user = options.user ?? DEMO_USER;
   const seed = options.seed ?? 1;
   const world = new World({ clock, seed, jobCount: options.jobCount ?? 320, user, deleteVisibleMs: options.deleteVisibleMs ?? 5_000 });
+  const drift = new Drift(options.drift, seed, datamanagerDrift);
   const server = new SimServer({
     name: 'datamanager',
     basePath: BASE_PATH,
-    routes: routes(world, { user, outputs: options.outputs ?? 'string' }),
+    routes: routes(world, { user, outputs: options.outputs ?? 'string', drift }),
     authenticate: authenticate(token),
     errorBody,
     seed,
@@ -69,6 +72,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Da
   return {
     url,
     server,
+    drift,
     credentials: { token },
     user,
     inventory: () =>

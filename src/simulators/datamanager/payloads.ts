@@ -1,5 +1,6 @@
 // The Data Manager's JSON, as its Python service writes it: optional fields left out when they do
 // not apply, naive UTC timestamps, `str(timedelta)` run times, JSON-in-a-string specifications.
+import type { Drift } from '../common/drift.js';
 import type { SimEvent, SimInstance, SimTask, World } from './data.js';
 import { isoformat, timedelta } from './format.js';
 
@@ -52,19 +53,19 @@ function instanceBody(world: World, instance: SimInstance, outputs: OutputsStyle
 }
 
 /** One entry of `GET /instance`. */
-export function instanceSummary(world: World, instance: SimInstance, outputs: OutputsStyle): Record<string, unknown> {
-  return { id: instance.id, ...instanceBody(world, instance, outputs) };
+export function instanceSummary(world: World, instance: SimInstance, outputs: OutputsStyle, drift: Drift): Record<string, unknown> {
+  return drift.apply(instance.id, { id: instance.id, ...instanceBody(world, instance, outputs) });
 }
 
 /** `GET /instance/{id}`: no `id`; the tasks and accounting extras instead. */
-export function instanceGetResponse(world: World, instance: SimInstance, outputs: OutputsStyle): Record<string, unknown> {
-  return {
+export function instanceGetResponse(world: World, instance: SimInstance, outputs: OutputsStyle, drift: Drift): Record<string, unknown> {
+  return drift.apply(instance.id, {
     ...instanceBody(world, instance, outputs),
     tasks: world.tasksOf(instance).map((task) => ({ id: task.id, purpose: task.purpose })),
     has_valid_callback_token: false,
     cost: coins(world, instance),
     launch_exchange_rate: String(instance.rate),
-  };
+  });
 }
 
 export function taskEvent(event: SimEvent): Record<string, unknown> {

@@ -1,4 +1,5 @@
 // The Data Manager's instance and task calls over the simulated world.
+import type { Drift } from '../common/drift.js';
 import type { Route, SimRequest, SimResponse } from '../common/server.js';
 import { JOB_APPLICATION } from './catalog.js';
 import type { World } from './data.js';
@@ -8,6 +9,7 @@ export interface RouteSettings {
   /** Whom the accepted token belongs to. */
   user: string;
   outputs: OutputsStyle;
+  drift: Drift;
 }
 
 const DEFAULT_EVENT_LIMIT = 500;
@@ -48,7 +50,7 @@ export function routes(world: World, settings: RouteSettings): Route[] {
         const instances = world
           .visible()
           .filter((i) => (!project || i.project.id === project) && (!unit || i.project.unitId === unit) && (!org || i.project.orgId === org))
-          .map((i) => instanceSummary(world, i, settings.outputs));
+          .map((i) => instanceSummary(world, i, settings.outputs, settings.drift));
         return { status: 200, json: { count: instances.length, instances } };
       },
     },
@@ -57,7 +59,7 @@ export function routes(world: World, settings: RouteSettings): Route[] {
       pattern: '/instance/:id',
       handler: ({ params }) => {
         const instance = world.find(params.id ?? '');
-        return instance ? { status: 200, json: instanceGetResponse(world, instance, settings.outputs) } : notFound(params.id ?? '');
+        return instance ? { status: 200, json: instanceGetResponse(world, instance, settings.outputs, settings.drift) } : notFound(params.id ?? '');
       },
     },
     {

@@ -1,5 +1,6 @@
 // The simulated GPU cloud: jobs whose whole lives (statuses and runs) are planned up front and read
 // off the clock, plus the two mutations the API offers (create, cancel).
+import type { Drift } from '../common/drift.js';
 import { Random } from '../common/random.js';
 import { Timeline, type Phase } from '../common/timeline.js';
 import { creationTimes } from '../common/world.js';
@@ -371,6 +372,8 @@ export class GpuWorld {
     private readonly seed: string,
     count: number,
     now: number,
+    /** Applied to every job as it is serialised. */
+    private readonly drift: Drift,
     /** `date`: `created_at` as the seed types it (`string<date>`), a bare date; filters still use the full time. */
     private readonly createdAtFormat: 'datetime' | 'date' = 'datetime',
   ) {
@@ -423,6 +426,11 @@ export class GpuWorld {
 
   /** The job as the API shows it at `now` (secrets included: the real service echoes them back). */
   jobJson(job: SimJob, now: number): Record<string, unknown> {
+    return this.drift.apply(job.uuid, this.currentJson(job, now));
+  }
+
+  /** The job in this release's own shape. */
+  private currentJson(job: SimJob, now: number): Record<string, unknown> {
     const phase = job.timeline.at(now);
     const assigned = job.timeline.firstTime(['ASSIGNED'], now) !== null;
     const final = FINAL.has(phase.state);

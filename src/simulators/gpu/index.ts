@@ -1,9 +1,11 @@
 // The GPU compute cloud simulator: HMAC-verified HTTP API over a seeded, clock-driven world.
 import { realClock, type Clock } from '../common/clock.js';
+import { Drift } from '../common/drift.js';
 import { SimServer, type BaseSimulatorOptions, type RunningSimulator, type SimResponse } from '../common/server.js';
 import { AuthFailure, SignatureVerifier } from './auth.js';
+import { gpuDrift } from './drift.js';
 import { GpuWorld, type InventoryItem, type RunLogRecord } from './data.js';
-import { errorBody, gpuRoutes } from './routes.js';
+import { errorBody, gpuRoutes, type RangeReading } from './routes.js';
 
 export type { InventoryItem, RunLogRecord } from './data.js';
 
@@ -24,6 +26,11 @@ export interface SimulatorOptions extends BaseSimulatorOptions {
   runLogsFormat?: 'text' | 'lines';
   /** `date`: `created_at` as a bare date, as the seed's schema types it (default `datetime`). */
   createdAtFormat?: 'datetime' | 'date';
+  /**
+   * How `filter[created_at]=from,to` is read. `lenient` (default): either side may be empty.
+   * `strict`: empty parts are dropped, so `,X` means "from X" with no upper bound.
+   */
+  rangeReading?: RangeReading;
 }
 
 export interface GpuSimulator extends RunningSimulator {
@@ -42,7 +49,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Gp
   const seed = String(options.seed ?? 1);
   const credentials = { apiKey: options.apiKey ?? DEMO_CREDENTIALS.apiKey, apiSecret: options.apiSecret ?? DEMO_CREDENTIALS.apiSecret };
   const basePath = (options.basePath ?? '').replace(/\/+$/, '');
-  const world = new GpuWorld(seed, options.jobCount ?? 320, clock.now(), options.createdAtFormat);
+  const drift = new Drift(options.drift, seed, gpuDrift);
+  const world = new GpuWorld(seed, options.jobCount ?? 320, clock.now(), drift, options.createdAtFormat);
   const verifier = new SignatureVerifier({
     keys: new Map([[credentials.apiKey, credentials.apiSecret]]),
     maxSkewMs: options.maxClockSkewMs ?? 5 * 60_000,
@@ -52,7 +60,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Gp
     name: 'GPU',
     basePath,
     seed,
-    routes: gpuRoutes({ world, clock, runLogsFormat: options.runLogsFormat ?? 'text' }),
+    routes: gpuRoutes({ world, clock, runLogsFormat: options.runLogsFormat ?? 'text', rangeReading: options.rangeReading ?? 'lenient' }),
     errorBody,
     authenticate: (request): SimResponse | null => {
       try {
@@ -68,6 +76,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Gp
   return {
     url,
     server,
+    drift,
     credentials,
     clock,
     inventory: () => world.inventory(clock.now()),

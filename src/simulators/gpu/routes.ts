@@ -86,12 +86,20 @@ function boundMicros(text: string, side: 'from' | 'to'): number {
   throw new BadRequest('filter[created_at] must be "from,to" with ISO-8601 dates or datetimes (either side may be empty)');
 }
 
-function createdWindow(request: SimRequest): { from: number; to: number } | null {
+/**
+ * How `filter[created_at]` is split. `lenient`: by position, either side may be empty. `strict`: a
+ * server that splits on commas and drops the empty parts, so `,X` reads as "from X" and only both
+ * sides given make an upper bound.
+ */
+export type RangeReading = 'lenient' | 'strict';
+
+function createdWindow(request: SimRequest, reading: RangeReading): { from: number; to: number } | null {
   const text = single(request, 'filter[created_at]');
   if (text === null || text.trim() === '') return null;
-  const parts = text.split(',');
+  const split = text.split(',').map((part) => part.trim());
+  const parts = reading === 'strict' ? split.filter((part) => part !== '') : split;
   if (parts.length > 2) throw new BadRequest('filter[created_at] must be "from,to"');
-  const [from = '', to = ''] = parts.map((part) => part.trim());
+  const [from = '', to = ''] = parts;
   return {
     from: from === '' ? Number.NEGATIVE_INFINITY : boundMicros(from, 'from'),
     to: to === '' ? Number.POSITIVE_INFINITY : boundMicros(to, 'to'),
@@ -111,9 +119,10 @@ export interface RouteOptions {
   clock: Clock;
   /** Older deployments return a run's `logs` as a list of lines. */
   runLogsFormat: 'text' | 'lines';
+  rangeReading: RangeReading;
 }
 
-export function gpuRoutes({ world, clock, runLogsFormat }: RouteOptions): Route[] {
+export function gpuRoutes({ world, clock, runLogsFormat, rangeReading }: RouteOptions): Route[] {
   const guarded = (handler: (request: SimRequest) => SimResponse) => (request: SimRequest): SimResponse => {
     try {
       return handler(request);
@@ -131,7 +140,7 @@ export function gpuRoutes({ world, clock, runLogsFormat }: RouteOptions): Route[
     const statuses = oneOf(list(request, 'filter[status]'), JOB_STATUSES, 'filter[status]');
     const wanted = uuids(list(request, 'filter[uuid]'), 'filter[uuid]');
     const tasks = oneOf(list(request, 'filter[task]'), ['BATCH', 'PERSISTENT'] as const, 'filter[task]');
-    const window = createdWindow(request);
+    const window = createdWindow(request, rangeReading);
 
     const matches = (job: SimJob): boolean =>
       (statuses.length === 0 || statuses.includes(world.status(job, now))) &&

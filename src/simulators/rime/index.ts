@@ -1,6 +1,8 @@
 // A RIME JobReader API (grpc-gateway over `ri/api/jobs/job_reader.proto`) with a seeded workspace.
 import { realClock, type Clock } from '../common/clock.js';
+import { Drift } from '../common/drift.js';
 import { SimServer, type BaseSimulatorOptions, type RunningSimulator, type SimRequest, type SimResponse } from '../common/server.js';
+import { rimeDrift } from './drift.js';
 import { RimeWorld, type InventoryItem, type JobFacts, type ProgressSnapshot } from './data.js';
 import { errorBody, routes } from './routes.js';
 
@@ -49,6 +51,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ri
   const apiKey = options.apiKey ?? DEMO_API_KEY;
   const emitUnpopulated = options.emitUnpopulated ?? false;
   const world = new RimeWorld({ seed, jobCount: options.jobCount ?? 320, clock });
+  const drift = new Drift(options.drift, seed, rimeDrift);
   const server = new SimServer({
     name: 'RIME',
     seed,
@@ -57,6 +60,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ri
       now: () => clock.now(),
       emitUnpopulated,
       workspaceUrl: options.workspaceUrl ?? 'https://acme.rbst.io',
+      drift,
     }),
     authenticate: authenticate(apiKey, emitUnpopulated),
     errorBody: (status, message) => errorBody(status, message, emitUnpopulated),
@@ -65,6 +69,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ri
   return {
     url,
     server,
+    drift,
     clock,
     credentials: { apiKey },
     projects: world.projects,

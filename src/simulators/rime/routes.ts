@@ -1,5 +1,6 @@
 // The five JobReader calls as grpc-gateway serves them: query parameters by JSON or proto name,
 // googlerpcStatus error bodies, opaque page tokens.
+import type { Drift } from '../common/drift.js';
 import type { Route, SimRequest, SimResponse } from '../common/server.js';
 import { JOB_TYPES, STATUSES, VIEWS, type View } from './catalog.js';
 import type { ListFilter, RimeWorld } from './data.js';
@@ -16,6 +17,7 @@ export interface RouteContext {
   now: () => number;
   emitUnpopulated: boolean;
   workspaceUrl: string;
+  drift: Drift;
 }
 
 const GRPC_CODES: Readonly<Record<number, number>> = {
@@ -154,20 +156,23 @@ function listJobs(context: RouteContext, request: SimRequest): SimResponse {
     page.hasMore && last
       ? encodeToken({ after: last.jobId, statuses: [...filter.statuses], types: [...filter.types], objectId: filter.objectId })
       : '';
-  return ok(
+  const body = marshal(
     {
       jobs: page.jobs.map((job) => jobMetadata(job, now, view, context.workspaceUrl)),
       nextPageToken,
       hasMore: page.hasMore,
     },
-    context,
+    context.emitUnpopulated,
   );
+  // Drifted after marshalling: marshalling would drop the defaults (`""`, `0`, `[]`) a drift writes.
+  return { status: 200, json: context.drift.applyToList(body, 'jobs', page.jobs.map((job) => job.jobId)) };
 }
 
 function getJob(context: RouteContext, request: SimRequest): SimResponse {
   const view = parseView(request.query);
   const job = jobOf(context, request);
-  return ok({ job: jobMetadata(job, context.now(), view, context.workspaceUrl) }, context);
+  const metadata = marshal(jobMetadata(job, context.now(), view, context.workspaceUrl), context.emitUnpopulated);
+  return { status: 200, json: { job: context.drift.apply(job.jobId, metadata) } };
 }
 
 function cancelJob(context: RouteContext, request: SimRequest): SimResponse {

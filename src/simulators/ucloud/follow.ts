@@ -3,6 +3,7 @@
 import type { Server } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Clock } from '../common/clock.js';
+import type { Drift } from '../common/drift.js';
 import { Random } from '../common/random.js';
 import type { SimServer } from '../common/server.js';
 import type { TokenStore } from './auth.js';
@@ -17,6 +18,7 @@ export interface FollowOptions {
   tokens: TokenStore;
   clock: Clock;
   dialect: Dialect;
+  drift: Drift;
   seed: number | string;
   /** Real-time interval between two looks at a followed job. */
   pollMs: number;
@@ -148,7 +150,10 @@ export class FollowServer {
       timer: null,
     };
     this.streams.add(stream);
-    this.message(stream, { updates: [], log: [], newStatus: dialect === 'kotlin' ? initial.status : null, initialJob: initial as Json });
+    // The job is drifted after the dialect's omissions, which would otherwise undo a drift's nulls.
+    const initialJob = this.options.drift.apply(job.id, forDialect(initial as Json, dialect));
+    const rest = forDialect({ updates: [], log: [], newStatus: dialect === 'kotlin' ? initial.status : null }, dialect) as { [key: string]: Json };
+    this.send(socket, { type: 'message', streamId, payload: { ...rest, initialJob } });
     // The first look right away (it carries the output so far), then one per interval.
     setImmediate(() => this.tick(stream));
     stream.timer = setInterval(() => this.tick(stream), this.options.pollMs);

@@ -1,10 +1,12 @@
 // A UCloud Jobs API simulator: HTTP calls under `/api/jobs`, `POST /auth/refresh`, and the `follow`
 // WebSocket on the same port, in the Kotlin or the Go backend's dialect.
 import { realClock } from '../common/clock.js';
+import { Drift } from '../common/drift.js';
 import { SimServer, type BaseSimulatorOptions, type RunningSimulator } from '../common/server.js';
 import { TokenStore } from './auth.js';
 import { DEMO_USERNAME } from './catalog.js';
 import { World } from './data.js';
+import { ucloudDrift } from './drift.js';
 import { FollowServer } from './follow.js';
 import type { Dialect } from './plan.js';
 import { authenticate, routes } from './routes.js';
@@ -86,7 +88,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<UC
     accessTokenTtlMs: options.accessTokenTtlMs ?? 10 * 60_000,
     username,
   });
-  const context = { world, tokens, clock, dialect };
+  const drift = new Drift(options.drift, seed, ucloudDrift(dialect));
+  const context = { world, tokens, clock, dialect, drift };
   const server = new SimServer({
     name: 'ucloud',
     routes: routes(context),
@@ -101,6 +104,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<UC
     tokens,
     clock,
     dialect,
+    drift,
     seed,
     pollMs: options.followPollMs ?? 500,
     pingMs: options.pingIntervalMs ?? 60_000,
@@ -112,6 +116,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<UC
   return {
     url,
     server,
+    drift,
     dialect,
     username,
     projects: world.projects.map((project) => project.id),
@@ -127,7 +132,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<UC
     job(jobId) {
       const job = world.find(jobId);
       const now = clock.now();
-      return job && job.createdAt <= now ? forDialect(jobJson(world, job, now, ALL_FLAGS), dialect) : null;
+      return job && job.createdAt <= now ? drift.apply(job.id, forDialect(jobJson(world, job, now, ALL_FLAGS), dialect)) : null;
     },
     phases(jobId) {
       const job = world.find(jobId);

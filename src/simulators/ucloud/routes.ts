@@ -1,18 +1,20 @@
 // The HTTP calls of the UCloud Jobs API (and `/auth/refresh`), on top of the seeded world.
 import type { Clock } from '../common/clock.js';
+import type { Drift } from '../common/drift.js';
 import type { Route, SimRequest, SimResponse } from '../common/server.js';
 import { bearer, type TokenStore } from './auth.js';
 import { matches, paginate, readFilters, readFlags, readListing } from './browse.js';
 import { PRODUCTS } from './catalog.js';
 import { Refusal, type NewJobSpec, type SimJob, type World } from './data.js';
 import type { Dialect } from './plan.js';
-import { errorBody, forDialect, jobJson, productJson, supportJson, type Json } from './serialize.js';
+import { errorBody, forDialect, jobJson, productJson, supportJson, type Json, type ReadFlags } from './serialize.js';
 
 export interface RouteContext {
   world: World;
   tokens: TokenStore;
   clock: Clock;
   dialect: Dialect;
+  drift: Drift;
 }
 
 const JOB_NAME = /^[\w ():_-]+$/;
@@ -20,6 +22,12 @@ const BULK_MAX = 1000;
 
 function ok(context: RouteContext, json: Json): SimResponse {
   return { status: 200, json: forDialect(json, context.dialect) };
+}
+
+/** A page of jobs, drifted after the dialect's omissions, which would otherwise undo a drift's nulls. */
+function page(context: RouteContext, now: number, itemsPerPage: number, jobs: SimJob[], next: string | null, flags: ReadFlags): SimResponse {
+  const body = forDialect({ itemsPerPage, items: jobs.map((job) => jobJson(context.world, job, now, flags)), next }, context.dialect);
+  return { status: 200, json: context.drift.applyToList(body, 'items', jobs.map((job) => job.id)) };
 }
 
 export function failure(context: RouteContext, status: number, why: string): SimResponse {
@@ -159,8 +167,8 @@ export function routes(context: RouteContext): Route[] {
       const listing = readListing(source, dialect);
       const now = clock.now();
       const jobs = world.visible(workspace(context, request), now).filter((job) => matches(world, job, filters, now));
-      const page = paginate(jobs, listing);
-      return ok(context, { itemsPerPage: listing.itemsPerPage, items: page.items.map((job) => jobJson(world, job, now, flags)), next: page.next });
+      const found = paginate(jobs, listing);
+      return page(context, now, listing.itemsPerPage, found.items, found.next, flags);
     }),
 
     route('GET', '/api/jobs/retrieve', (request) => {
@@ -173,7 +181,7 @@ export function routes(context: RouteContext): Route[] {
       const job = jobFor(context, request, id);
       // Filters apply to retrieve too: a job they exclude is not found.
       if (!matches(world, job, filters, now)) throw new Refusal(404, 'Not Found');
-      return ok(context, jobJson(world, job, now, flags));
+      return { status: 200, json: context.drift.apply(job.id, forDialect(jobJson(world, job, now, flags), dialect)) };
     }),
 
     route('POST', '/api/jobs/search', (request) => {
@@ -190,8 +198,8 @@ export function routes(context: RouteContext): Route[] {
         .visible(workspace(context, request), now)
         .filter((job) => matches(world, job, filters, now))
         .filter((job) => query === '' || [job.id, job.name ?? '', job.app.name, job.app.title, job.createdBy].some((field) => field.toLowerCase().includes(query)));
-      const page = paginate(jobs, listing);
-      return ok(context, { itemsPerPage: listing.itemsPerPage, items: page.items.map((job) => jobJson(world, job, now, flags)), next: page.next });
+      const found = paginate(jobs, listing);
+      return page(context, now, listing.itemsPerPage, found.items, found.next, flags);
     }),
 
     route('POST', '/api/jobs', (request) => {
