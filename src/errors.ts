@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { isUpstreamError } from './providers/errors.js';
+import { isProviderError } from './providers/errors.js';
 import { log } from './log.js';
 
 /**
@@ -11,7 +11,7 @@ export function maskError(error: unknown, fallbackMessage: string): Error {
   const graphqlError = error instanceof GraphQLError ? error : null;
   const original = graphqlError ? graphqlError.originalError : error;
   const location = graphqlError ? { nodes: graphqlError.nodes, path: graphqlError.path } : {};
-  if (isUpstreamError(original)) {
+  if (isProviderError(original)) {
     log.warn('backend call failed', { provider: original.provider, code: original.code, message: original.message });
     return new GraphQLError(original.message, {
       ...location,

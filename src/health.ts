@@ -1,11 +1,11 @@
-import { isUpstreamError, UpstreamError } from './providers/errors.js';
-import type { ProviderId } from './providers/job.js';
+import { isProviderError, ProviderError } from './providers/errors.js';
+import type { JobProvider } from './providers/job.js';
 import type { ProviderRegistry } from './providers/registry.js';
 
 export interface Probe {
   reachable: boolean;
   latencyMs: number;
-  error: UpstreamError | null;
+  error: ProviderError | null;
   checkedAt: Date;
 }
 
@@ -17,12 +17,12 @@ const PROBE_TTL_MS = 2_000;
  * asks within a couple of seconds, in flight or answered.
  */
 export class ProviderHealth {
-  private readonly probes = new Map<ProviderId, { startedAt: number; result: Promise<Probe> }>();
+  private readonly probes = new Map<JobProvider, { startedAt: number; result: Promise<Probe> }>();
 
   constructor(private readonly providers: ProviderRegistry) {}
 
   /** Null when the backend is not enabled. */
-  probe(id: ProviderId): Promise<Probe> | null {
+  probe(id: JobProvider): Promise<Probe> | null {
     const backend = this.providers.get(id);
     if (!backend) return null;
     const cached = this.probes.get(id);
@@ -33,7 +33,7 @@ export class ProviderHealth {
       (error: unknown): Probe => ({
         reachable: false,
         latencyMs: performance.now() - startedAt,
-        error: isUpstreamError(error) ? error : new UpstreamError({ code: 'BAD_RESPONSE', provider: id, message: `${id} probe failed`, cause: error }),
+        error: isProviderError(error) ? error : new ProviderError({ code: 'BAD_RESPONSE', provider: id, message: `${id} probe failed`, cause: error }),
         checkedAt: new Date(),
       }),
     );

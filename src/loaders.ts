@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { ProviderRegistry } from './providers/registry.js';
-import type { Job, ProviderId } from './providers/job.js';
-import { UpstreamError } from './providers/errors.js';
+import type { Job, JobProvider } from './providers/job.js';
+import { ProviderError } from './providers/errors.js';
 
 /**
  * Per-request job loaders, one per backend: every id asked for during one operation is collected
@@ -9,18 +9,18 @@ import { UpstreamError } from './providers/errors.js';
  * and no id is fetched twice in the same operation.
  */
 export class JobLoaders {
-  private readonly loaders = new Map<ProviderId, DataLoader<string, Job | null>>();
+  private readonly loaders = new Map<JobProvider, DataLoader<string, Job | null>>();
 
   constructor(
     private readonly providers: ProviderRegistry,
     private readonly signal?: AbortSignal,
   ) {}
 
-  load(provider: ProviderId, id: string): Promise<Job | null> {
+  load(provider: JobProvider, id: string): Promise<Job | null> {
     return this.loader(provider).load(id);
   }
 
-  loadMany(provider: ProviderId, ids: readonly string[]): Promise<(Job | null | Error)[]> {
+  loadMany(provider: JobProvider, ids: readonly string[]): Promise<(Job | null | Error)[]> {
     return this.loader(provider).loadMany(ids);
   }
 
@@ -30,17 +30,17 @@ export class JobLoaders {
   }
 
   /** Forgets a job after a mutation so the next read is fresh. */
-  clear(provider: ProviderId, id: string): void {
+  clear(provider: JobProvider, id: string): void {
     this.loaders.get(provider)?.clear(id);
   }
 
-  private loader(provider: ProviderId): DataLoader<string, Job | null> {
+  private loader(provider: JobProvider): DataLoader<string, Job | null> {
     let loader = this.loaders.get(provider);
     if (!loader) {
       loader = new DataLoader<string, Job | null>(async (ids) => {
         const backend = this.providers.get(provider);
         if (!backend) {
-          const error = new UpstreamError({
+          const error = new ProviderError({
             code: 'UNAVAILABLE',
             provider,
             message: `${provider} is not enabled on this gateway`,

@@ -2,7 +2,7 @@
 // job's subscribers received it. A job's changes reach each subscriber in order, so the k-th value
 // a subscriber received after the baseline is the job's k-th observed change; the key (state and
 // backend state) checks the pairing, and a mismatch means a value was lost, duplicated or reordered.
-import type { ProviderId } from '../../src/providers/job.js';
+import type { JobProvider } from '../../src/providers/job.js';
 import { distribution, type Distribution } from '../lib/stats.js';
 import type { ObservationLog } from './observations.js';
 import { jobKey, type Subscriber } from './subscribers.js';
@@ -25,12 +25,12 @@ export interface DeliveryResult {
   /** Observed upstream → received by the job's LAST subscriber, per change (fan-out complete). */
   perChange: Distribution;
   /** Every delivery, per backend of the job (UCloud changes come from its stream, the others' from poll rounds). */
-  perProvider: Partial<Record<ProviderId, Distribution>>;
+  perProvider: Partial<Record<JobProvider, Distribution>>;
 }
 
 export function analyseDelivery(log: ObservationLog, subscribers: readonly Subscriber[]): DeliveryResult {
   const delays: number[] = [];
-  const byProvider = new Map<ProviderId, number[]>();
+  const byProvider = new Map<JobProvider, number[]>();
   // Per job and change index: the latest arrival among its subscribers, or null once one missed it.
   const lastArrival = new Map<string, (number | null)[]>();
   let expected = 0;

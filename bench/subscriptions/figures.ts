@@ -1,6 +1,6 @@
 // Figures derived from raw samples: upstream request deltas, memory per subscription, job mix.
 import type { LiveStats } from '../../src/live/hub.js';
-import { PROVIDER_IDS, type ProviderId } from '../../src/providers/job.js';
+import { JOB_PROVIDERS, type JobProvider } from '../../src/providers/job.js';
 import type { MemorySample, PickedJob, UpstreamCounters } from './protocol.js';
 import type { ScenarioResult, Settings } from './result.js';
 
@@ -16,14 +16,14 @@ export function jobMix(jobs: readonly PickedJob[]): ScenarioResult['jobs']['byPr
 export function upstreamFigures(
   settings: Settings,
   elapsedMs: number,
-  before: { counters: Partial<Record<ProviderId, UpstreamCounters>>; stats: LiveStats },
-  after: { counters: Partial<Record<ProviderId, UpstreamCounters>>; stats: LiveStats },
+  before: { counters: Partial<Record<JobProvider, UpstreamCounters>>; stats: LiveStats },
+  after: { counters: Partial<Record<JobProvider, UpstreamCounters>>; stats: LiveStats },
 ): ScenarioResult['upstream'] {
   const intervals = elapsedMs / settings.pollIntervalMs;
   const byProvider: ScenarioResult['upstream']['byProvider'] = {};
   const routes = routeDeltas(before.counters, after.counters);
   let total = 0;
-  for (const provider of PROVIDER_IDS) {
+  for (const provider of JOB_PROVIDERS) {
     const start = before.counters[provider];
     const end = after.counters[provider];
     if (!start || !end) continue;
@@ -36,11 +36,11 @@ export function upstreamFigures(
 }
 
 export function routeDeltas(
-  before: Partial<Record<ProviderId, UpstreamCounters>>,
-  after: Partial<Record<ProviderId, UpstreamCounters>>,
-): Partial<Record<ProviderId, Record<string, number>>> {
-  const deltas: Partial<Record<ProviderId, Record<string, number>>> = {};
-  for (const provider of PROVIDER_IDS) {
+  before: Partial<Record<JobProvider, UpstreamCounters>>,
+  after: Partial<Record<JobProvider, UpstreamCounters>>,
+): Partial<Record<JobProvider, Record<string, number>>> {
+  const deltas: Partial<Record<JobProvider, Record<string, number>>> = {};
+  for (const provider of JOB_PROVIDERS) {
     const routes: Record<string, number> = {};
     for (const [route, count] of Object.entries(after[provider]?.routes ?? {})) {
       const delta = count - (before[provider]?.routes[route] ?? 0);

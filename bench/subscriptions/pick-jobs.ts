@@ -2,15 +2,15 @@
 // and completes, so it would measure nothing): seeded running or queued jobs of UCloud, RIME and
 // Data Manager, and fresh GPU jobs, which queue, run and end as the clock moves.
 import type { DemoBackends } from '../../src/demo.js';
-import { isUpstreamError } from '../../src/providers/errors.js';
+import { isProviderError } from '../../src/providers/errors.js';
 import { GpuProvider } from '../../src/providers/gpu/provider.js';
-import { isTerminal, PROVIDER_IDS, type Job, type ProviderId } from '../../src/providers/job.js';
+import { isTerminal, JOB_PROVIDERS, type Job, type JobProvider } from '../../src/providers/job.js';
 import type { ProviderRegistry } from '../../src/providers/registry.js';
 import { encodeGlobalId, TYPE_OF_PROVIDER } from '../../src/schema/global-id.js';
 import type { PickedJob } from './protocol.js';
 
 /** Backend states after which a seeded job never changes again (not worth asking the gateway about). */
-const SIM_FINAL: Record<ProviderId, ReadonlySet<string>> = {
+const SIM_FINAL: Record<JobProvider, ReadonlySet<string>> = {
   UCLOUD: new Set(['SUCCESS', 'FAILURE', 'EXPIRED']),
   RIME: new Set(['JOB_STATUS_SUCCEEDED', 'JOB_STATUS_FAILED', 'JOB_STATUS_CANCELLED']),
   DATA_MANAGER: new Set(['COMPLETED', 'SUCCEEDED', 'FAILED']),
@@ -24,7 +24,7 @@ interface Candidate {
   rank: number;
 }
 
-function candidates(demo: DemoBackends, provider: ProviderId): Candidate[] {
+function candidates(demo: DemoBackends, provider: JobProvider): Candidate[] {
   switch (provider) {
     case 'UCLOUD':
       return demo.ucloud.inventory().map((job) => ({ id: job.id, state: job.state, rank: 0 }));
@@ -48,7 +48,7 @@ function picked(job: Job, origin: PickedJob['origin']): PickedJob {
 }
 
 /** Up to `quota` seeded jobs of `provider` that the gateway itself reads as live. */
-async function seededLive(demo: DemoBackends, providers: ProviderRegistry, provider: ProviderId, quota: number): Promise<PickedJob[]> {
+async function seededLive(demo: DemoBackends, providers: ProviderRegistry, provider: JobProvider, quota: number): Promise<PickedJob[]> {
   const upstream = providers.get(provider);
   if (!upstream || quota <= 0) return [];
   const ids = candidates(demo, provider)
@@ -60,7 +60,7 @@ async function seededLive(demo: DemoBackends, providers: ProviderRegistry, provi
   const results = await upstream.getMany(ids);
   const live: PickedJob[] = [];
   for (const result of results) {
-    if (result === null || isUpstreamError(result)) continue;
+    if (result === null || isProviderError(result)) continue;
     // UNKNOWN may hide a finished job: it would probably never change.
     if (isTerminal(result.state) || result.state === 'UNKNOWN') continue;
     live.push(picked(result, 'seeded'));
@@ -91,8 +91,8 @@ async function createGpuJobs(providers: ProviderRegistry, count: number): Promis
  * (one snapshot, then complete) without leaving a watcher behind, so the baseline memory is warm.
  */
 export async function pickJobs(demo: DemoBackends, providers: ProviderRegistry, count: number): Promise<{ jobs: PickedJob[]; warmup: PickedJob }> {
-  const others = PROVIDER_IDS.filter((provider) => provider !== 'GPU');
-  const share = (index: number): number => Math.floor(count / PROVIDER_IDS.length) + (index < count % PROVIDER_IDS.length ? 1 : 0);
+  const others = JOB_PROVIDERS.filter((provider) => provider !== 'GPU');
+  const share = (index: number): number => Math.floor(count / JOB_PROVIDERS.length) + (index < count % JOB_PROVIDERS.length ? 1 : 0);
   const jobs: PickedJob[] = [];
   for (const [index, provider] of others.entries()) jobs.push(...(await seededLive(demo, providers, provider, share(index))));
   jobs.push(...(await createGpuJobs(providers, count - jobs.length)));
@@ -100,6 +100,6 @@ export async function pickJobs(demo: DemoBackends, providers: ProviderRegistry, 
   const finished = demo.gpu.inventory().find((job) => SIM_FINAL.GPU.has(job.state));
   if (!finished) throw new Error('the GPU simulator has no finished job to warm up with');
   const [warm] = (await providers.get('GPU')?.getMany([finished.id])) ?? [];
-  if (!warm || isUpstreamError(warm)) throw new Error(`cannot read warm-up job ${finished.id}`);
+  if (!warm || isProviderError(warm)) throw new Error(`cannot read warm-up job ${finished.id}`);
   return { jobs, warmup: picked(warm, 'seeded') };
 }

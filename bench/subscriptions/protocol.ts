@@ -2,7 +2,7 @@
 // simulators (child). The child is a separate process so that its memory is the gateway's alone,
 // not the clients'. Requests are answered by id; `change` messages flow on their own.
 import type { LiveStats } from '../../src/live/hub.js';
-import type { JobState, ProviderId } from '../../src/providers/job.js';
+import type { JobState, JobProvider } from '../../src/providers/job.js';
 
 /** How the parent starts the child (argv[2], JSON). */
 export interface ChildOptions {
@@ -12,7 +12,7 @@ export interface ChildOptions {
 
 /** A job the benchmark follows. */
 export interface PickedJob {
-  provider: ProviderId;
+  provider: JobProvider;
   providerJobId: string;
   /** `Job.id`, what `jobUpdated(id)` takes. */
   globalId: string;
@@ -23,7 +23,7 @@ export interface PickedJob {
 
 /** A change of a followed job as the gateway observed it (`LiveHubOptions.onChange`), before delivery. */
 export interface Observation {
-  provider: ProviderId;
+  provider: JobProvider;
   providerJobId: string;
   state: JobState;
   providerState: string;
@@ -62,7 +62,7 @@ export interface ChildMethods {
   /** `process.memoryUsage()` after full garbage collections. */
   memory: { params: Record<string, never>; result: MemorySample };
   stats: { params: Record<string, never>; result: LiveStats };
-  counters: { params: Record<string, never>; result: Partial<Record<ProviderId, UpstreamCounters>> };
+  counters: { params: Record<string, never>; result: Partial<Record<JobProvider, UpstreamCounters>> };
   load: { params: Record<string, never>; result: LoadSample };
   /** The child's clock, to estimate the offset between the two processes' clocks. */
   ping: { params: Record<string, never>; result: { at: number } };

@@ -1,6 +1,6 @@
 // The subscriptions benchmark's readable report: one column per run (a small N next to the big one
 // shows what grows with the number of subscribers and what does not).
-import { PROVIDER_IDS, type ProviderId } from '../../src/providers/job.js';
+import { JOB_PROVIDERS, type JobProvider } from '../../src/providers/job.js';
 import { formatBytes, formatMs, table } from '../lib/stats.js';
 import type { ScenarioResult, Settings } from './result.js';
 
@@ -12,15 +12,15 @@ function section(title: string, runs: readonly ScenarioResult[], rows: [string, 
   return table([header, ...rows.map(([label, cell]) => [`  ${label}`, ...runs.map(cell)])]);
 }
 
-function routeList(routes: Partial<Record<ProviderId, Record<string, number>>>): string {
-  const parts = PROVIDER_IDS.flatMap((provider) => Object.entries(routes[provider] ?? {}).map(([route, count]) => `${provider} ${route} ${count}`));
+function routeList(routes: Partial<Record<JobProvider, Record<string, number>>>): string {
+  const parts = JOB_PROVIDERS.flatMap((provider) => Object.entries(routes[provider] ?? {}).map(([route, count]) => `${provider} ${route} ${count}`));
   return parts.length > 0 ? parts.join(', ') : 'none';
 }
 
 export function renderReport(command: string, settings: Settings, runs: readonly ScenarioResult[]): string {
   const main = runs.at(-1);
   if (!main) return 'no runs';
-  const mix = PROVIDER_IDS.flatMap((provider) => {
+  const mix = JOB_PROVIDERS.flatMap((provider) => {
     const entry = main.jobs.byProvider[provider];
     if (!entry) return [];
     const parts = [entry.seeded > 0 ? `${entry.seeded} seeded` : '', entry.created > 0 ? `${entry.created} created` : ''].filter(Boolean);
@@ -84,7 +84,7 @@ export function renderReport(command: string, settings: Settings, runs: readonly
       ['last subscriber of a change p95', (r) => formatMs(r.delivery.perChange.p95)],
       ['last subscriber of a change p99', (r) => formatMs(r.delivery.perChange.p99)],
       ['last subscriber of a change max', (r) => formatMs(r.delivery.perChange.max)],
-      ...PROVIDER_IDS.map((provider): [string, (run: ScenarioResult) => string] => [
+      ...JOB_PROVIDERS.map((provider): [string, (run: ScenarioResult) => string] => [
         `${provider} p50 / p95 / max`,
         (r) => {
           const d = r.delivery.perProvider[provider];
@@ -99,7 +99,7 @@ export function renderReport(command: string, settings: Settings, runs: readonly
   out.push(`  changes observed per clock step (N=${n(main.subscriptions)}): ${main.drive.changesPerStep.join(' ')}`, '');
 
   const upstreamRows: [string, (run: ScenarioResult) => string][] = [];
-  for (const provider of PROVIDER_IDS) {
+  for (const provider of JOB_PROVIDERS) {
     if (!main.upstream.byProvider[provider]) continue;
     upstreamRows.push([
       `${provider} per interval (per round)`,
@@ -115,8 +115,8 @@ export function renderReport(command: string, settings: Settings, runs: readonly
   out.push(section('Upstream requests per poll interval (measured phase)', runs, upstreamRows));
   out.push('  (per round: divided by the backend poll group\'s rounds; UCloud is fed by one follow stream per job, opened while subscribing)');
   for (const run of runs) {
-    const routes: Partial<Record<ProviderId, Record<string, number>>> = {};
-    for (const provider of PROVIDER_IDS) routes[provider] = run.upstream.byProvider[provider]?.routes ?? {};
+    const routes: Partial<Record<JobProvider, Record<string, number>>> = {};
+    for (const provider of JOB_PROVIDERS) routes[provider] = run.upstream.byProvider[provider]?.routes ?? {};
     out.push(`  N=${n(run.subscriptions)} by route: ${routeList(routes)}`);
   }
   out.push('');

@@ -1,6 +1,6 @@
 // What one run of the subscriptions benchmark measured (the JSON written to bench/results/ holds these).
 import type { LiveStats } from '../../src/live/hub.js';
-import type { ProviderId } from '../../src/providers/job.js';
+import type { JobProvider } from '../../src/providers/job.js';
 import type { DeliveryResult } from './delivery.js';
 import type { ChildExit } from './gateway-process.js';
 import type { LoadSample, MemorySample } from './protocol.js';
@@ -31,7 +31,7 @@ export interface UpstreamFigures {
 export interface ScenarioResult {
   subscriptions: number;
   connections: number;
-  jobs: { total: number; byProvider: Partial<Record<ProviderId, { seeded: number; created: number }>>; subscribersPerJob: number };
+  jobs: { total: number; byProvider: Partial<Record<JobProvider, { seeded: number; created: number }>>; subscribersPerJob: number };
   clock: { offsetMs: number; roundTripMs: number };
   subscribe: {
     ms: number;
@@ -40,7 +40,7 @@ export interface ScenarioResult {
     stats: LiveStats;
     load: LoadSample;
     /** Upstream requests from the first subscription until all were settled, per backend and route. */
-    upstreamRoutes: Partial<Record<ProviderId, Record<string, number>>>;
+    upstreamRoutes: Partial<Record<JobProvider, Record<string, number>>>;
   };
   settle: { ms: number; caughtUp: boolean };
   memory: {
@@ -60,7 +60,7 @@ export interface ScenarioResult {
     parentLoopDelayMs: { p50: number; p99: number; max: number };
   };
   delivery: DeliveryResult & { settleMs: number; allDelivered: boolean };
-  upstream: { elapsedMs: number; intervals: number; byProvider: Partial<Record<ProviderId, UpstreamFigures>>; total: { requests: number; perInterval: number } };
+  upstream: { elapsedMs: number; intervals: number; byProvider: Partial<Record<JobProvider, UpstreamFigures>>; total: { requests: number; perInterval: number } };
   teardown: { ms: number; watchersGone: boolean; stats: LiveStats; requestsAfter: number; quietMs: number };
   child: ChildExit & { closeMs: number | null; stderrLines: number; stderr: string[] };
 }

@@ -2,7 +2,7 @@
 // measure memory, subscribe N, measure again, drive changes and time their delivery, count upstream
 // requests, unsubscribe and check that everything went away.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { PROVIDER_IDS } from '../../src/providers/job.js';
+import { JOB_PROVIDERS } from '../../src/providers/job.js';
 import { now, sleep, waitUntil } from '../lib/time.js';
 import { analyseDelivery, caughtUp, deliveredAll } from './delivery.js';
 import { jobMix, perStep, perSubscription, routeDeltas, upstreamFigures } from './figures.js';
@@ -107,7 +107,7 @@ export async function runScenario(settings: Settings): Promise<ScenarioResult> {
     const quietMs = 2 * settings.pollIntervalMs;
     await sleep(quietMs);
     const quietTo = await child.call('counters');
-    const requestsAfter = PROVIDER_IDS.reduce((sum, p) => sum + (quietTo[p]?.total ?? 0) - (quietFrom[p]?.total ?? 0), 0);
+    const requestsAfter = JOB_PROVIDERS.reduce((sum, p) => sum + (quietTo[p]?.total ?? 0) - (quietFrom[p]?.total ?? 0), 0);
     const afterUnsubscribe = await child.call('memory');
     await pool.close();
     pool = null;

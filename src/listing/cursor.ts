@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
-import { PROVIDER_IDS } from '../providers/job.js';
+import { JOB_PROVIDERS } from '../providers/job.js';
 import type { SortKey } from './order.js';
 
 // A cursor is the position itself (keyset), not a page number or server state: any replica can
@@ -9,7 +9,7 @@ const cursorSchema = z.object({
   v: z.literal(1),
   // Within the range a Date can hold, so a forged cursor cannot reach a backend as nonsense.
   t: z.number().int().min(-8.64e15).max(8.64e15),
-  p: z.enum(PROVIDER_IDS),
+  p: z.enum(JOB_PROVIDERS),
   i: z.string().min(1).max(512),
 });
 

@@ -1,25 +1,21 @@
-import type { JobFilter, JobProvider } from '../providers/contract.js';
-import { isUpstreamError, UpstreamError } from '../providers/errors.js';
+import type { JobFilter, Provider } from '../providers/contract.js';
+import { isProviderError, ProviderError } from '../providers/errors.js';
 import { describeSkipped } from '../providers/tolerance.js';
-import type { Job, ProviderId } from '../providers/job.js';
+import type { Job, JobProvider } from '../providers/job.js';
 import { compareJobs, type SortKey } from './order.js';
 import { ProviderStream } from './stream.js';
-
-export interface ProviderFailure {
-  provider: ProviderId;
-  error: UpstreamError;
-}
 
 export interface MergedPage {
   jobs: Job[];
   hasNextPage: boolean;
-  failures: ProviderFailure[];
+  /** Why some backends' jobs (or some of them) are missing from the page. */
+  failures: ProviderError[];
 }
 
-function asUpstreamError(provider: ProviderId, error: unknown): UpstreamError {
-  if (isUpstreamError(error)) return error;
+function asProviderError(provider: JobProvider, error: unknown): ProviderError {
+  if (isProviderError(error)) return error;
   // A defect in a mapper must not take the other backends' jobs down with it.
-  return new UpstreamError({
+  return new ProviderError({
     code: 'BAD_RESPONSE',
     provider,
     message: `${provider} answer could not be processed`,
@@ -35,7 +31,7 @@ function asUpstreamError(provider: ProviderId, error: unknown): UpstreamError {
  * that cursor, asks it again, so its jobs below that point are not silently skipped.
  */
 export async function listMerged(
-  providers: readonly JobProvider[],
+  providers: readonly Provider[],
   filter: JobFilter,
   first: number,
   after: SortKey | null,
@@ -44,7 +40,7 @@ export async function listMerged(
   const wanted = first + 1;
   const all = providers.map((provider) => new ProviderStream(provider, filter, after, wanted, signal));
   let streams = all;
-  const failures: ProviderFailure[] = [];
+  const failures: ProviderError[] = [];
   const jobs: Job[] = [];
   let cut = false;
   const page = (hasNextPage: boolean): MergedPage => ({ jobs: jobs.slice(0, first), hasNextPage, failures: [...failures, ...skippedFailures(all)] });
@@ -56,7 +52,7 @@ export async function listMerged(
           return { stream, job: await stream.peek() };
         } catch (error) {
           if (signal?.aborted) throw error;
-          failures.push({ provider: stream.provider.id, error: asUpstreamError(stream.provider.id, error) });
+          failures.push(asProviderError(stream.provider.id, error));
           if (stream.answered) cut = true;
           return { stream, job: null };
         }
@@ -80,12 +76,12 @@ export async function listMerged(
  * Items a backend's answers left out because their identity could not be read: the jobs around
  * them are served, and the page says how many were lost and which field was to blame.
  */
-function skippedFailures(streams: readonly ProviderStream[]): ProviderFailure[] {
+function skippedFailures(streams: readonly ProviderStream[]): ProviderError[] {
   return streams.flatMap((stream) => {
     const skipped = stream.skipped;
     if (skipped === null) return [];
     const provider = stream.provider.id;
-    const error = new UpstreamError({ code: 'BAD_RESPONSE', provider, message: `${provider}: ${describeSkipped(skipped)}` });
-    return [{ provider, error }];
+    const error = new ProviderError({ code: 'BAD_RESPONSE', provider, message: `${provider}: ${describeSkipped(skipped)}` });
+    return [error];
   });
 }

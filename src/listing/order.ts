@@ -1,9 +1,9 @@
-import type { Job, ProviderId } from '../providers/job.js';
+import type { Job, JobProvider } from '../providers/job.js';
 
 /** A job's position in the one list over every backend. */
 export interface SortKey {
   createdAtMs: number;
-  provider: ProviderId;
+  provider: JobProvider;
   providerJobId: string;
 }
 

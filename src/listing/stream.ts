@@ -1,5 +1,5 @@
-import type { JobFilter, JobProvider } from '../providers/contract.js';
-import { UpstreamError } from '../providers/errors.js';
+import type { JobFilter, Provider } from '../providers/contract.js';
+import { ProviderError } from '../providers/errors.js';
 import { matchesFilter } from '../providers/filter.js';
 import type { Job } from '../providers/job.js';
 import { mergeSkipped, type SkippedItems } from '../providers/tolerance.js';
@@ -33,7 +33,7 @@ export class ProviderStream {
   private skippedItems: SkippedItems | null = null;
 
   constructor(
-    readonly provider: JobProvider,
+    readonly provider: Provider,
     private readonly filter: JobFilter,
     private readonly after: SortKey | null,
     private readonly pageSize: number,
@@ -101,7 +101,7 @@ export class ProviderStream {
     if (next === null) {
       this.exhausted = true;
     } else if (this.seenTokens.has(next) || this.pages >= MAX_PAGES) {
-      throw new UpstreamError({
+      throw new ProviderError({
         code: 'BAD_RESPONSE',
         provider: this.provider.id,
         message: `${this.provider.id} list pagination does not end (page token repeated or over ${MAX_PAGES} pages)`,

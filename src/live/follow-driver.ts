@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { JobProvider, LogEntry } from '../providers/contract.js';
-import { isUpstreamError } from '../providers/errors.js';
+import type { Provider, LogEntry } from '../providers/contract.js';
+import { isProviderError } from '../providers/errors.js';
 import { log } from '../log.js';
 import { backoffDelay } from './backoff.js';
 import type { JobWatcher } from './job-watcher.js';
@@ -49,7 +49,7 @@ export class FollowDriver {
   readonly done: Promise<void>;
 
   constructor(
-    private readonly provider: JobProvider,
+    private readonly provider: Provider,
     private readonly watcher: JobWatcher,
     private readonly intervalMs: number,
   ) {
@@ -82,7 +82,7 @@ export class FollowDriver {
     try {
       const readAt = performance.now();
       const [result] = await this.provider.getMany([this.watcher.id], { signal: this.controller.signal });
-      if (result && !isUpstreamError(result)) this.watcher.applySnapshot(result, readAt);
+      if (result && !isProviderError(result)) this.watcher.applySnapshot(result, readAt);
     } catch {
       // The next attempt tries again.
     }
@@ -119,7 +119,7 @@ export class FollowDriver {
       } catch (error) {
         if (stopped.aborted) return;
         if (this.reopenAtOnce(connection)) continue;
-        if (isUpstreamError(error) && error.code === 'NOT_FOUND') {
+        if (isProviderError(error) && error.code === 'NOT_FOUND') {
           this.watcher.vanish(performance.now());
           return;
         }

@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { JobFilter, LogEntry } from '../providers/contract.js';
-import { isUpstreamError } from '../providers/errors.js';
-import type { Job, ProviderId } from '../providers/job.js';
+import { isProviderError } from '../providers/errors.js';
+import type { Job, JobProvider } from '../providers/job.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { Channel } from './channel.js';
 import { FollowDriver } from './follow-driver.js';
@@ -19,7 +19,7 @@ export interface LiveStats {
   /** Backend streams open (UCloud `follow`). */
   follows: number;
   /** Poll rounds done so far, per backend (status/logs and list rounds). */
-  rounds: Partial<Record<ProviderId, { jobs: number; list: number }>>;
+  rounds: Partial<Record<JobProvider, { jobs: number; list: number }>>;
 }
 
 /** How long a list watcher without subscribers keeps what it knows (it polls nothing meanwhile). */
@@ -38,11 +38,11 @@ export interface LiveHubOptions {
 export class LiveHub {
   private readonly watchers = new Map<string, JobWatcher>();
   private readonly follows = new Map<string, FollowDriver>();
-  private readonly groups = new Map<ProviderId, PollGroup>();
-  private readonly lists = new Map<ProviderId, ListWatcher>();
+  private readonly groups = new Map<JobProvider, PollGroup>();
+  private readonly lists = new Map<JobProvider, ListWatcher>();
   private readonly listChannels = new Set<Channel<JobEvent>>();
-  private readonly listRounds = new Map<ProviderId, number>();
-  private readonly listIdle = new Map<ProviderId, NodeJS.Timeout>();
+  private readonly listRounds = new Map<JobProvider, number>();
+  private readonly listIdle = new Map<JobProvider, NodeJS.Timeout>();
   private closed = false;
 
   constructor(
@@ -52,12 +52,12 @@ export class LiveHub {
   ) {}
 
   /** The job now, then every change; ends after a terminal state. NOT_FOUND when the backend does not know it. */
-  jobUpdates(provider: ProviderId, id: string): Promise<AsyncIterableIterator<Job>> {
+  jobUpdates(provider: JobProvider, id: string): Promise<AsyncIterableIterator<Job>> {
     return this.ready(provider, id, (watcher) => watcher.subscribeStatus());
   }
 
   /** The output so far, then new output; ends when the job has ended and its output is drained. */
-  jobLogs(provider: ProviderId, id: string): Promise<AsyncIterableIterator<LogEntry>> {
+  jobLogs(provider: JobProvider, id: string): Promise<AsyncIterableIterator<LogEntry>> {
     return this.ready(provider, id, (watcher) => {
       // Output a stream delivered while nobody read it was not kept: replay the stream from the
       // start (a new FollowDriver is started by ready() when the old one has finished).
@@ -121,7 +121,7 @@ export class LiveHub {
    * A list watcher without subscribers polls no more, but keeps what it knows for a while: a client
    * that reconnects (a page reload) does not cost every live job of the backend read again.
    */
-  private idleList(provider: ProviderId, list: ListWatcher): void {
+  private idleList(provider: JobProvider, list: ListWatcher): void {
     clearTimeout(this.listIdle.get(provider));
     const timer = setTimeout(() => {
       this.listIdle.delete(provider);
@@ -181,7 +181,7 @@ export class LiveHub {
    * this is its first subscriber. The subscription is made before the watcher is let go, so a
    * watcher never sits without subscribers while one is joining.
    */
-  private async ready<T>(providerId: ProviderId, id: string, subscribe: (watcher: JobWatcher) => T): Promise<T> {
+  private async ready<T>(providerId: JobProvider, id: string, subscribe: (watcher: JobWatcher) => T): Promise<T> {
     this.assertOpen();
     const provider = this.providers.get(providerId);
     if (!provider) {
@@ -214,7 +214,7 @@ export class LiveHub {
       }
       return subscription;
     } catch (error) {
-      if (isUpstreamError(error)) {
+      if (isProviderError(error)) {
         throw new GraphQLError(error.message, { extensions: { code: error.code, provider: providerId } });
       }
       throw error;
@@ -223,7 +223,7 @@ export class LiveHub {
     }
   }
 
-  private group(providerId: ProviderId): PollGroup {
+  private group(providerId: JobProvider): PollGroup {
     let group = this.groups.get(providerId);
     if (!group) {
       const provider = this.providers.get(providerId);

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { LogEntry } from '../providers/contract.js';
-import { isTerminal, type Job, type ProviderId } from '../providers/job.js';
+import { isTerminal, type Job, type JobProvider } from '../providers/job.js';
 import { fingerprint } from './change.js';
 import { Channel } from './channel.js';
 
@@ -45,7 +45,7 @@ export class JobWatcher {
   firstSnapshot: Promise<Job | null> = Promise.resolve(null);
 
   constructor(
-    readonly provider: ProviderId,
+    readonly provider: JobProvider,
     readonly id: string,
     private readonly onIdle: (watcher: JobWatcher) => void,
     /** Instrumentation: told of every change before subscribers are (benchmarks measure delivery from here). */

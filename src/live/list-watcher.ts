@@ -1,5 +1,5 @@
-import type { JobFilter, JobProvider } from '../providers/contract.js';
-import { isUpstreamError } from '../providers/errors.js';
+import type { JobFilter, Provider } from '../providers/contract.js';
+import { isProviderError } from '../providers/errors.js';
 import { matchesFilter } from '../providers/filter.js';
 import { isTerminal, JOB_STATES, type Job, type JobState } from '../providers/job.js';
 import { log } from '../log.js';
@@ -50,7 +50,7 @@ export class ListWatcher {
   private readonly cycle: Rounds;
 
   constructor(
-    readonly provider: JobProvider,
+    readonly provider: Provider,
     intervalMs: number,
   ) {
     this.cycle = new Rounds(intervalMs, () => this.round(), () => this.subscribers.size > 0);
@@ -131,7 +131,7 @@ export class ListWatcher {
       missing.forEach((id, index) => {
         const result = results[index];
         if (result === null || result === undefined) this.vanished(id, missingAt);
-        else if (!isUpstreamError(result)) this.observe(result, missingAt);
+        else if (!isProviderError(result)) this.observe(result, missingAt);
       });
     }
     // Only live jobs need remembering between rounds.

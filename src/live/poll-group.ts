@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
-import type { GetResult, JobProvider } from '../providers/contract.js';
-import { isUpstreamError } from '../providers/errors.js';
+import type { GetResult, Provider } from '../providers/contract.js';
+import { isProviderError } from '../providers/errors.js';
 import type { Job } from '../providers/job.js';
 import { mapLimit } from '../providers/concurrency.js';
 import { log } from '../log.js';
@@ -33,7 +33,7 @@ export class PollGroup {
   private readonly cycle: Rounds;
 
   constructor(
-    readonly provider: JobProvider,
+    readonly provider: Provider,
     private readonly options: PollGroupOptions,
   ) {
     this.cycle = new Rounds(options.intervalMs, () => this.round(), () => this.wanted());
@@ -134,7 +134,7 @@ export class PollGroup {
       for (const [index, watcher] of watchers.entries()) {
         const result = results[index];
         if (result === null || result === undefined) watcher.vanish(readAt);
-        else if (!isUpstreamError(result) && watcher.applySnapshot(result, readAt)) await yielder.delivered(watcher.subscribers);
+        else if (!isProviderError(result) && watcher.applySnapshot(result, readAt)) await yielder.delivered(watcher.subscribers);
       }
       return true;
     } catch (error) {
@@ -157,7 +157,7 @@ export class PollGroup {
         if (endedBefore) watcher.finishLogs();
         return true;
       } catch (error) {
-        if (isUpstreamError(error) && error.code === 'NOT_FOUND' && endedBefore) {
+        if (isProviderError(error) && error.code === 'NOT_FOUND' && endedBefore) {
           watcher.finishLogs();
           return true;
         }

@@ -1,6 +1,6 @@
 // cancelJob / cancelJobs: decode, check, send each backend's cancel once per job, read back.
 import { mapLimit } from '../providers/concurrency.js';
-import type { ProviderId } from '../providers/job.js';
+import type { JobProvider } from '../providers/job.js';
 import { failed, succeeded, type MutationFailure, type MutationOutcome } from './failures.js';
 import { sentFailure } from './outcome.js';
 import { isReady, preflight, type MutationDeps, type Ready } from './preflight.js';
@@ -17,7 +17,7 @@ type Sent = MutationFailure | null;
  * Never retried and never aborted with the client's request: once sent, a cancel runs to its
  * answer or to the upstream deadline, so its outcome is known whenever it can be.
  */
-async function attempt(provider: ProviderId, target: Target | null, call: () => Promise<void>): Promise<Sent> {
+async function attempt(provider: JobProvider, target: Target | null, call: () => Promise<void>): Promise<Sent> {
   try {
     await call();
     return null;
@@ -29,8 +29,8 @@ async function attempt(provider: ProviderId, target: Target | null, call: () => 
 /** A backend with a bulk call (UCloud `terminate`) gets every job of the request in one call; the others one call per job. */
 async function send(ready: readonly Ready[]): Promise<Sent[]> {
   const results: Sent[] = ready.map(() => null);
-  const bulk = new Map<ProviderId, { index: number; item: Ready }[]>();
-  const perBackend = new Map<ProviderId, { index: number; item: Ready }[]>();
+  const bulk = new Map<JobProvider, { index: number; item: Ready }[]>();
+  const perBackend = new Map<JobProvider, { index: number; item: Ready }[]>();
   ready.forEach((item, index) => {
     const groups = item.provider.cancelMany ? bulk : perBackend;
     groups.set(item.target.provider, [...(groups.get(item.target.provider) ?? []), { index, item }]);

@@ -1,8 +1,8 @@
 // createGpuJob / createUCloudJob: validated input → the backend's create call → the new job.
-import { isUpstreamError } from '../providers/errors.js';
+import { isProviderError } from '../providers/errors.js';
 import { encodeGlobalId, TYPE_OF_PROVIDER } from '../schema/global-id.js';
 import { GpuProvider } from '../providers/gpu/provider.js';
-import type { ProviderId } from '../providers/job.js';
+import type { JobProvider } from '../providers/job.js';
 import { UCloudProvider } from '../providers/ucloud/provider.js';
 import { disabled, failed, succeeded, type MutationOutcome } from './failures.js';
 import { secretsOf } from './gpu-secrets.js';
@@ -12,7 +12,7 @@ import type { MutationDeps } from './preflight.js';
 import { toUCloudSpec, type UCloudJobInput } from './ucloud-input.js';
 
 /** A provider object that is not the backend's own (a test double) has no create call to use. */
-function cannotCreate(provider: ProviderId): MutationOutcome {
+function cannotCreate(provider: JobProvider): MutationOutcome {
   return failed({ code: 'UNSUPPORTED', message: `This gateway's ${provider} backend cannot create jobs.`, provider, operation: 'create' });
 }
 
@@ -59,6 +59,6 @@ export async function createUCloudJob(deps: MutationDeps, input: UCloudJobInput)
     if (job) deps.observe(job, readAt);
     return job ? succeeded(job) : unreadable('not listed yet');
   } catch (error) {
-    return unreadable(isUpstreamError(error) ? error.message : 'the answer could not be processed');
+    return unreadable(isProviderError(error) ? error.message : 'the answer could not be processed');
   }
 }

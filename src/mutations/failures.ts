@@ -1,6 +1,6 @@
 // What a mutation can answer: the fresh job, or a typed failure a client can act on. Plain data, so
 // the logic stays free of GraphQL; `schema/mutation-errors.ts` turns it into the result union.
-import type { Job, ProviderId } from '../providers/job.js';
+import type { Job, JobProvider } from '../providers/job.js';
 
 export const MUTATION_ERROR_CODES = ['NOT_FOUND', 'UNSUPPORTED', 'INVALID_INPUT', 'REJECTED', 'UNAVAILABLE'] as const;
 export type MutationErrorCode = (typeof MUTATION_ERROR_CODES)[number];
@@ -14,13 +14,13 @@ export interface InputIssue {
 }
 
 export type NotFoundFailure = { code: 'NOT_FOUND'; message: string; id: string };
-export type UnsupportedFailure = { code: 'UNSUPPORTED'; message: string; provider: ProviderId; operation: Operation };
+export type UnsupportedFailure = { code: 'UNSUPPORTED'; message: string; provider: JobProvider; operation: Operation };
 export type InvalidInputFailure = { code: 'INVALID_INPUT'; message: string; issues: InputIssue[] };
-export type RejectedFailure = { code: 'REJECTED'; message: string; provider: ProviderId; status: number | null };
+export type RejectedFailure = { code: 'REJECTED'; message: string; provider: JobProvider; status: number | null };
 export type UnavailableFailure = {
   code: 'UNAVAILABLE';
   message: string;
-  provider: ProviderId;
+  provider: JobProvider;
   outcomeUnknown: boolean;
   /** Global ID of a job known to exist though it could not be read (a created job not read back). */
   jobId?: string;
@@ -33,7 +33,7 @@ export type MutationOutcome = { ok: true; job: Job } | { ok: false; failure: Mut
 export const succeeded = (job: Job): MutationOutcome => ({ ok: true, job });
 export const failed = (failure: MutationFailure): MutationOutcome => ({ ok: false, failure });
 
-export function notFound(provider: ProviderId, providerJobId: string, globalId: string): NotFoundFailure {
+export function notFound(provider: JobProvider, providerJobId: string, globalId: string): NotFoundFailure {
   return { code: 'NOT_FOUND', message: `${provider} has no job ${providerJobId}.`, id: globalId };
 }
 
@@ -42,6 +42,6 @@ export function invalidInput(issues: InputIssue[]): InvalidInputFailure {
   return { code: 'INVALID_INPUT', message: `Invalid input: ${text}`, issues };
 }
 
-export function disabled(provider: ProviderId): UnavailableFailure {
+export function disabled(provider: JobProvider): UnavailableFailure {
   return { code: 'UNAVAILABLE', message: `The ${provider} backend is not enabled on this gateway.`, provider, outcomeUnknown: false };
 }

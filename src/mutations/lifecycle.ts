@@ -1,5 +1,5 @@
 // extendJob / suspendJob / resumeJob: operations only some backends have (UCloud today).
-import type { JobProvider } from '../providers/contract.js';
+import type { Provider } from '../providers/contract.js';
 import { failed, succeeded, type MutationOutcome } from './failures.js';
 import { sentFailure } from './outcome.js';
 import { isReady, preflight, type MutationDeps } from './preflight.js';
@@ -9,7 +9,7 @@ import { decodeTarget, isTarget } from './target.js';
 export type LifecycleChange = { operation: 'extend'; seconds: number } | { operation: 'suspend' } | { operation: 'resume' };
 
 /** The provider call for `change`; preflight has made sure the provider has it. */
-function call(provider: JobProvider, id: string, change: LifecycleChange): Promise<void> {
+function call(provider: Provider, id: string, change: LifecycleChange): Promise<void> {
   const missing = (): Promise<void> => Promise.reject(new Error(`${provider.id} has no ${change.operation}`));
   switch (change.operation) {
     case 'extend':

@@ -1,8 +1,8 @@
-// UpstreamError → typed mutation failure. A mutation is never retried, so when the backend may have
+// ProviderError → typed mutation failure. A mutation is never retried, so when the backend may have
 // applied it (timeout, 5xx, connection lost after sending, unreadable 2xx) the failure says so.
 import { log } from '../log.js';
-import { isUpstreamError, type UpstreamError } from '../providers/errors.js';
-import type { ProviderId } from '../providers/job.js';
+import { isProviderError, type ProviderError } from '../providers/errors.js';
+import type { JobProvider } from '../providers/job.js';
 import { notFound, type MutationFailure, type Operation, type UnavailableFailure } from './failures.js';
 import type { Target } from './target.js';
 
@@ -17,7 +17,7 @@ export function redact(text: string, secrets: readonly string[]): string {
  * The failure of a mutation call. `target` is the job acted on (null for a create: a 404 there is a
  * refusal, not an unknown job); `secrets` are values of the request that must not come back.
  */
-export function mutationFailure(error: UpstreamError, target: Target | null, secrets: readonly string[] = []): MutationFailure {
+export function mutationFailure(error: ProviderError, target: Target | null, secrets: readonly string[] = []): MutationFailure {
   const { provider } = error;
   if (error.code === 'NOT_FOUND' && target !== null) {
     return notFound(provider, target.id, target.globalId);
@@ -44,8 +44,8 @@ export function mutationFailure(error: UpstreamError, target: Target | null, sec
  * defect of the gateway (reading the backend's answer, say): the change may well have been applied,
  * so the client is told exactly that rather than an opaque internal error.
  */
-export function sentFailure(error: unknown, provider: ProviderId, target: Target | null, secrets: readonly string[] = []): MutationFailure {
-  if (isUpstreamError(error)) return mutationFailure(error, target, secrets);
+export function sentFailure(error: unknown, provider: JobProvider, target: Target | null, secrets: readonly string[] = []): MutationFailure {
+  if (isProviderError(error)) return mutationFailure(error, target, secrets);
   log.error('a mutation failed in the gateway after it was sent', {
     provider,
     error: redact(error instanceof Error ? `${error.name}: ${error.message}` : String(error), secrets),
@@ -59,7 +59,7 @@ export function sentFailure(error: unknown, provider: ProviderId, target: Target
 }
 
 /** A failed read before any change was sent: nothing happened, whatever the read's error. */
-export function readFailure(error: UpstreamError, operation: Operation): UnavailableFailure {
+export function readFailure(error: ProviderError, operation: Operation): UnavailableFailure {
   log.warn('the read before a mutation failed', { provider: error.provider, code: error.code, operation, message: error.message });
   return {
     code: 'UNAVAILABLE',

@@ -1,8 +1,8 @@
 // Everything decided before a change is sent: is the backend there, does it have the operation,
 // does the job exist, can its kind and state take the change. Each "no" costs no mutation call.
 import type { JobLoaders } from '../loaders.js';
-import type { JobProvider } from '../providers/contract.js';
-import { isUpstreamError } from '../providers/errors.js';
+import type { Provider } from '../providers/contract.js';
+import { isProviderError } from '../providers/errors.js';
 import { isTerminal, type Job } from '../providers/job.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { disabled, notFound, type MutationFailure, type Operation } from './failures.js';
@@ -23,16 +23,16 @@ export type JobOperation = Exclude<Operation, 'create'>;
 /** A job that passed every check: the change may be sent. */
 export interface Ready {
   target: Target;
-  provider: JobProvider;
+  provider: Provider;
   /** The job as read just before the change. */
   job: Job;
 }
 
-function hasOperation(provider: JobProvider, operation: JobOperation): boolean {
+function hasOperation(provider: Provider, operation: JobOperation): boolean {
   return operation === 'cancel' || typeof provider[operation] === 'function';
 }
 
-function checkJob(target: Target, provider: JobProvider, job: Job, operation: JobOperation): Ready | MutationFailure {
+function checkJob(target: Target, provider: Provider, job: Job, operation: JobOperation): Ready | MutationFailure {
   const kind = unsupportedKind(job, operation);
   if (kind !== null) return { code: 'UNSUPPORTED', message: kind, provider: target.provider, operation };
   if (isTerminal(job.state)) {
@@ -65,7 +65,7 @@ export async function preflight(deps: MutationDeps, targets: readonly Target[], 
     return deps.loaders.load(target.provider, target.id).then(
       (job) => (job === null ? notFound(target.provider, target.id, target.globalId) : checkJob(target, provider, job, operation)),
       (error: unknown) => {
-        if (isUpstreamError(error)) return readFailure(error, operation);
+        if (isProviderError(error)) return readFailure(error, operation);
         throw error;
       },
     );

@@ -1,4 +1,4 @@
-import { isUpstreamError } from '../providers/errors.js';
+import { isProviderError } from '../providers/errors.js';
 import type { Job } from '../providers/job.js';
 import type { JobOperation, MutationDeps, Ready } from './preflight.js';
 
@@ -16,7 +16,7 @@ export async function reread(deps: MutationDeps, applied: readonly Ready[], oper
       deps.loaders.load(target.provider, target.id).then(
         (after): Job => after ?? (operation === 'cancel' ? cancelledCopy(before) : before),
         (error: unknown): Job => {
-          if (isUpstreamError(error)) return before;
+          if (isProviderError(error)) return before;
           throw error;
         },
       ),

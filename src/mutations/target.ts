@@ -1,11 +1,11 @@
 import { GraphQLError } from 'graphql';
-import type { ProviderId } from '../providers/job.js';
+import type { JobProvider } from '../providers/job.js';
 import { decodeJobId } from '../schema/global-id.js';
 import { invalidInput, type InvalidInputFailure } from './failures.js';
 
 /** The job a mutation is about: its backend and its ID there. */
 export interface Target {
-  provider: ProviderId;
+  provider: JobProvider;
   id: string;
   /** The canonical global ID: what errors name, and what makes two spellings of one job the same. */
   globalId: string;

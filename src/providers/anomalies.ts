@@ -2,7 +2,7 @@
 // process-wide tally, so the live layer and the metrics endpoint read the same numbers whichever
 // provider instance saw the anomaly. Only field paths are kept: never a value, never a header.
 import { log } from '../log.js';
-import type { ProviderId } from './job.js';
+import type { JobProvider } from './job.js';
 
 export type AnomalyKind =
   /** The field had an unexpected shape and was read as null/default; the item was served. */
@@ -11,7 +11,7 @@ export type AnomalyKind =
   | 'dropped';
 
 export interface AnomalyCount {
-  provider: ProviderId;
+  provider: JobProvider;
   /** `JobMetadata.jobData.continuousInc.firewallId`; array positions read as `[]`. */
   path: string;
   kind: AnomalyKind;
@@ -29,7 +29,7 @@ interface Entry extends AnomalyCount {
 export class AnomalyLog {
   private readonly entries = new Map<string, Entry>();
 
-  record(provider: ProviderId, path: string, kind: AnomalyKind, now = Date.now()): void {
+  record(provider: JobProvider, path: string, kind: AnomalyKind, now = Date.now()): void {
     const key = `${provider}\u0000${kind}\u0000${path}`;
     let entry = this.entries.get(key);
     if (entry === undefined) {
@@ -51,7 +51,7 @@ export class AnomalyLog {
   }
 
   /** How many anomalies of a provider (optionally of one kind) were seen. */
-  total(provider?: ProviderId, kind?: AnomalyKind): number {
+  total(provider?: JobProvider, kind?: AnomalyKind): number {
     let sum = 0;
     for (const entry of this.entries.values()) {
       if ((provider === undefined || entry.provider === provider) && (kind === undefined || entry.kind === kind)) sum += entry.count;

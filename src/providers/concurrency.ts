@@ -1,4 +1,4 @@
-import { isUpstreamError, type UpstreamError } from './errors.js';
+import { isProviderError, type ProviderError } from './errors.js';
 
 /**
  * Runs `task` over `items` with at most `limit` in flight, keeping the results in input order.
@@ -34,13 +34,13 @@ export async function getEach<J>(
   ids: readonly string[],
   limit: number,
   fetch: (id: string) => Promise<J>,
-): Promise<(J | null | UpstreamError)[]> {
+): Promise<(J | null | ProviderError)[]> {
   const distinct = [...new Set(ids)];
-  const results = await mapLimit(distinct, limit, async (id): Promise<J | null | UpstreamError> => {
+  const results = await mapLimit(distinct, limit, async (id): Promise<J | null | ProviderError> => {
     try {
       return await fetch(id);
     } catch (error) {
-      if (!isUpstreamError(error)) throw error;
+      if (!isProviderError(error)) throw error;
       return error.code === 'NOT_FOUND' ? null : error;
     }
   });

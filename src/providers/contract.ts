@@ -1,11 +1,11 @@
 // The one contract every backend implements. The schema, the loaders and the live layer only ever
 // talk to this interface; each `providers/<backend>/provider.ts` turns it into wire calls.
-import type { UpstreamError } from './errors.js';
+import type { ProviderError } from './errors.js';
 import type { SkippedItems } from './tolerance.js';
-import type { Job, JobState, ProviderId } from './job.js';
+import type { Job, JobState, JobProvider } from './job.js';
 
 export interface JobFilter {
-  providers?: readonly ProviderId[] | null;
+  providers?: readonly JobProvider[] | null;
   states?: readonly JobState[] | null;
   owner?: string | null;
   project?: string | null;
@@ -46,7 +46,7 @@ export interface ListPage {
  * Null means the backend said the job does not exist; an answer that left items out (unreadable
  * identity) cannot say that of a missing id, which then gets a `BAD_RESPONSE` error instead.
  */
-export type GetResult = Job | null | UpstreamError;
+export type GetResult = Job | null | ProviderError;
 
 export interface LogEntry {
   /** Replica index from 0 (UCloud); 0 elsewhere. */
@@ -79,8 +79,8 @@ export interface ProviderOptions {
   timeoutMs: number;
 }
 
-export interface JobProvider {
-  readonly id: ProviderId;
+export interface Provider {
+  readonly id: JobProvider;
   /**
    * `newest-first`: list pages come in `createdAt` descending order, so a merged listing can stop
    * reading early. `unordered`: every page must be read before the newest job is known.

@@ -1,6 +1,6 @@
-import type { ProviderId } from './job.js';
+import type { JobProvider } from './job.js';
 
-export const UPSTREAM_ERROR_CODES = [
+export const PROVIDER_ERROR_CODES = [
   'UNAVAILABLE',
   'TIMEOUT',
   'UNAUTHENTICATED',
@@ -9,16 +9,16 @@ export const UPSTREAM_ERROR_CODES = [
   'BAD_RESPONSE',
   'REJECTED',
 ] as const;
-export type UpstreamErrorCode = (typeof UPSTREAM_ERROR_CODES)[number];
+export type ProviderErrorCode = (typeof PROVIDER_ERROR_CODES)[number];
 
 /**
  * Every failure of a backend call. The message is built from the request line and the backend's own
  * error text, never from request headers, so a credential cannot leak through it.
  */
-export class UpstreamError extends Error {
-  override readonly name = 'UpstreamError';
-  readonly code: UpstreamErrorCode;
-  readonly provider: ProviderId;
+export class ProviderError extends Error {
+  override readonly name = 'ProviderError';
+  readonly code: ProviderErrorCode;
+  readonly provider: JobProvider;
   readonly status: number | null;
   /**
    * True when a non-idempotent request may have been applied although no answer arrived
@@ -29,8 +29,8 @@ export class UpstreamError extends Error {
   readonly backendMessage: string | null;
 
   constructor(init: {
-    code: UpstreamErrorCode;
-    provider: ProviderId;
+    code: ProviderErrorCode;
+    provider: JobProvider;
     message: string;
     status?: number | null;
     outcomeUnknown?: boolean;
@@ -46,12 +46,12 @@ export class UpstreamError extends Error {
   }
 }
 
-export function isUpstreamError(value: unknown): value is UpstreamError {
-  return value instanceof UpstreamError;
+export function isProviderError(value: unknown): value is ProviderError {
+  return value instanceof ProviderError;
 }
 
 /** Maps an HTTP error status to the code a client can act on. */
-export function codeForStatus(status: number): UpstreamErrorCode {
+export function codeForStatus(status: number): ProviderErrorCode {
   if (status === 401) return 'UNAUTHENTICATED';
   if (status === 403) return 'FORBIDDEN';
   if (status === 404) return 'NOT_FOUND';

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import type { z } from 'zod';
-import { codeForStatus, UpstreamError } from './errors.js';
-import type { ProviderId } from './job.js';
+import { codeForStatus, ProviderError } from './errors.js';
+import type { JobProvider } from './job.js';
 import { describeZodError } from './zod.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -26,7 +26,7 @@ export interface SignableRequest extends OutgoingRequest {
 }
 
 export interface HttpClientOptions {
-  provider: ProviderId;
+  provider: JobProvider;
   baseUrl: string;
   /** Deadline for one call, retries included (`UPSTREAM_TIMEOUT_MS`). */
   timeoutMs: number;
@@ -95,7 +95,7 @@ function errorCodeOf(error: unknown): string | undefined {
  * backoff for idempotent requests only, and typed errors that never carry a credential.
  */
 export class HttpClient {
-  readonly provider: ProviderId;
+  readonly provider: JobProvider;
   private readonly pool: Pool;
   private readonly basePath: string;
   private readonly options: HttpClientOptions & typeof DEFAULTS;
@@ -172,7 +172,7 @@ export class HttpClient {
         headers = response.headers;
         body = await this.readBody(response.body, request);
       } catch (error) {
-        if (error instanceof UpstreamError) throw error;
+        if (error instanceof ProviderError) throw error;
         if (options.signal?.aborted) throw options.signal.reason;
         if (deadline.aborted) {
           throw this.error('TIMEOUT', request, null, `no answer within ${this.options.timeoutMs} ms`, {
@@ -286,15 +286,15 @@ export class HttpClient {
   }
 
   private error(
-    code: UpstreamError['code'],
+    code: ProviderError['code'],
     request: OutgoingRequest,
     status: number | null,
     detail: string,
     extra: { outcomeUnknown?: boolean; backendMessage?: string | null; cause?: unknown } = {},
-  ): UpstreamError {
+  ): ProviderError {
     const where = `${request.method} ${this.basePath}${request.path}`;
     const statusText = status === null ? '' : ` answered HTTP ${status}`;
-    return new UpstreamError({
+    return new ProviderError({
       code,
       provider: this.provider,
       status,

@@ -1,8 +1,8 @@
 // The unified job model: what every provider hands back and everything above `providers/` reads.
 // Nothing here knows a wire format.
 
-export const PROVIDER_IDS = ['UCLOUD', 'RIME', 'DATA_MANAGER', 'GPU'] as const;
-export type ProviderId = (typeof PROVIDER_IDS)[number];
+export const JOB_PROVIDERS = ['UCLOUD', 'RIME', 'DATA_MANAGER', 'GPU'] as const;
+export type JobProvider = (typeof JOB_PROVIDERS)[number];
 
 export const JOB_STATES = [
   'PENDING',
@@ -34,7 +34,7 @@ export interface Capabilities {
 }
 
 export interface JobCommon {
-  provider: ProviderId;
+  provider: JobProvider;
   /** The backend's own id (UCloud numeric string, RIME job id, `instance-<uuid>`, GPU uuid). */
   providerJobId: string;
   name: string | null;

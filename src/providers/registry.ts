@@ -1,17 +1,17 @@
 import type { Config } from '../config.js';
-import type { JobProvider } from './contract.js';
-import type { ProviderId } from './job.js';
+import type { Provider } from './contract.js';
+import type { JobProvider } from './job.js';
 import { createProvider as createDataManager } from './datamanager/provider.js';
 import { createProvider as createGpu } from './gpu/provider.js';
 import { createProvider as createRime } from './rime/provider.js';
 import { createProvider as createUCloud } from './ucloud/provider.js';
 
-export type ProviderRegistry = ReadonlyMap<ProviderId, JobProvider>;
+export type ProviderRegistry = ReadonlyMap<JobProvider, Provider>;
 
 /** The enabled backends, in the list's tie order. A backend is enabled when its URL is set. */
 export function createProviders(config: Config): ProviderRegistry {
   const options = { timeoutMs: config.upstreamTimeoutMs };
-  const providers = new Map<ProviderId, JobProvider>();
+  const providers = new Map<JobProvider, Provider>();
   if (config.dataManager) providers.set('DATA_MANAGER', createDataManager(config.dataManager, options));
   if (config.gpu) providers.set('GPU', createGpu(config.gpu, options));
   if (config.rime) providers.set('RIME', createRime(config.rime, options));

@@ -7,11 +7,11 @@
 // one job any more. The happy path costs one parse, as before; repairs are counted per field path.
 import { z } from 'zod';
 import { upstreamAnomalies } from './anomalies.js';
-import { UpstreamError } from './errors.js';
-import type { ProviderId } from './job.js';
+import { ProviderError } from './errors.js';
+import type { JobProvider } from './job.js';
 
 export interface ItemReading {
-  provider: ProviderId;
+  provider: JobProvider;
   /** The wire type's name, the first part of every anomaly path (`JobMetadata`). */
   name: string;
   /** Top-level keys without which the item cannot be placed or addressed: never repaired. */
@@ -180,6 +180,6 @@ export function describeSkipped(skipped: SkippedItems): string {
 }
 
 /** The error a batch get gives the ids its answer may have held among the items it left out. */
-export function skippedError(provider: ProviderId, call: string, skipped: SkippedItems): UpstreamError {
-  return new UpstreamError({ code: 'BAD_RESPONSE', provider, message: `${provider} ${call}: ${describeSkipped(skipped)}` });
+export function skippedError(provider: JobProvider, call: string, skipped: SkippedItems): ProviderError {
+  return new ProviderError({ code: 'BAD_RESPONSE', provider, message: `${provider} ${call}: ${describeSkipped(skipped)}` });
 }

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { JobFilter } from '../providers/contract.js';
 import { decodeCursor, encodeCursor } from '../listing/cursor.js';
-import { listMerged, type ProviderFailure } from '../listing/merge.js';
+import { listMerged } from '../listing/merge.js';
 import { sortKeyOf } from '../listing/order.js';
-import { UpstreamError } from '../providers/errors.js';
+import { ProviderError } from '../providers/errors.js';
 import { builder } from './builder.js';
 import { JobProviderEnum, JobStateEnum, ProviderErrorCodeEnum } from './enums.js';
 import { JobRef } from './job.js';
@@ -11,12 +11,12 @@ import { JobRef } from './job.js';
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 
-export const ProviderErrorRef = builder.objectRef<ProviderFailure>('ProviderError').implement({
+export const ProviderErrorRef = builder.objectRef<ProviderError>('ProviderError').implement({
   description: 'A backend that could not contribute to an answer; its jobs are missing from it.',
   fields: (t) => ({
-    provider: t.field({ type: JobProviderEnum, description: 'The backend that failed.', resolve: (failure) => failure.provider }),
-    code: t.field({ type: ProviderErrorCodeEnum, description: 'Why it failed.', resolve: (failure) => failure.error.code }),
-    message: t.string({ description: 'What happened, for people (never contains credentials).', resolve: (failure) => failure.error.message }),
+    provider: t.field({ type: JobProviderEnum, description: 'The backend that failed.', resolve: (error) => error.provider }),
+    code: t.field({ type: ProviderErrorCodeEnum, description: 'Why it failed.', resolve: (error) => error.code }),
+    message: t.string({ description: 'What happened, for people (never contains credentials).', resolve: (error) => error.message }),
   }),
 });
 
@@ -85,12 +85,9 @@ builder.queryField('jobs', (t) =>
       const wanted = filter.providers && filter.providers.length > 0 ? filter.providers : null;
       const providers = [...context.services.providers.values()].filter((p) => !wanted || wanted.includes(p.id));
       const page = await listMerged(providers, filter, first, after, context.signal);
-      const disabled: ProviderFailure[] = (wanted ?? [])
+      const disabled: ProviderError[] = (wanted ?? [])
         .filter((id) => !context.services.providers.has(id))
-        .map((id) => ({
-          provider: id,
-          error: new UpstreamError({ code: 'UNAVAILABLE', provider: id, message: `${id} is not enabled on this gateway` }),
-        }));
+        .map((id) => new ProviderError({ code: 'UNAVAILABLE', provider: id, message: `${id} is not enabled on this gateway` }));
       const edges = page.jobs.map((job) => ({ cursor: encodeCursor(sortKeyOf(job)), node: job }));
       return {
         edges,

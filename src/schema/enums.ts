@@ -1,5 +1,5 @@
-import { UPSTREAM_ERROR_CODES } from '../providers/errors.js';
-import { JOB_STATES, PROVIDER_IDS, type JobState, type ProviderId } from '../providers/job.js';
+import { PROVIDER_ERROR_CODES } from '../providers/errors.js';
+import { JOB_STATES, JOB_PROVIDERS, type JobState, type JobProvider } from '../providers/job.js';
 import { builder } from './builder.js';
 
 /** An enum from a list of values, each with the description introspection tools show. */
@@ -10,14 +10,14 @@ export function describedEnum<const V extends string>(name: string, description:
   });
 }
 
-const PROVIDER_DESCRIPTIONS: Record<ProviderId, string> = {
+const PROVIDER_DESCRIPTIONS: Record<JobProvider, string> = {
   UCLOUD: 'UCloud: HPC and cloud jobs (`UCloudJob`).',
   RIME: 'RIME (Robust Intelligence): model stress tests, continuous tests and scans (`RimeJob`).',
   DATA_MANAGER: 'Squonk Data Manager: application and job instances (`DataManagerInstance`).',
   GPU: 'The GPU compute cloud: containerised GPU jobs (`GpuJob`).',
 };
 
-export const JobProviderEnum = describedEnum('JobProvider', 'The backend a job lives on.', PROVIDER_IDS, PROVIDER_DESCRIPTIONS);
+export const JobProviderEnum = describedEnum('JobProvider', 'The backend a job lives on.', JOB_PROVIDERS, PROVIDER_DESCRIPTIONS);
 
 const STATE_DESCRIPTIONS: Record<JobState, string> = {
   PENDING: 'Accepted, but no resources requested or allocated yet (RIME REQUESTED).',
@@ -39,7 +39,7 @@ export const JobStateEnum = describedEnum(
   STATE_DESCRIPTIONS,
 );
 
-const ERROR_DESCRIPTIONS: Record<(typeof UPSTREAM_ERROR_CODES)[number], string> = {
+const ERROR_DESCRIPTIONS: Record<(typeof PROVIDER_ERROR_CODES)[number], string> = {
   UNAVAILABLE: 'The backend could not be reached, answered 5xx, or kept rate-limiting past the deadline.',
   TIMEOUT: 'The backend did not answer within the upstream deadline (`UPSTREAM_TIMEOUT_MS`).',
   UNAUTHENTICATED: 'The backend rejected the gateway\'s credentials (HTTP 401).',
@@ -49,4 +49,4 @@ const ERROR_DESCRIPTIONS: Record<(typeof UPSTREAM_ERROR_CODES)[number], string> 
   REJECTED: 'The backend refused the request (another 4xx); the message carries its reason.',
 };
 
-export const ProviderErrorCodeEnum = describedEnum('ProviderErrorCode', 'Why a backend call failed.', UPSTREAM_ERROR_CODES, ERROR_DESCRIPTIONS);
+export const ProviderErrorCodeEnum = describedEnum('ProviderErrorCode', 'Why a backend call failed.', PROVIDER_ERROR_CODES, ERROR_DESCRIPTIONS);

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import type { ProviderId } from '../providers/job.js';
+import type { JobProvider } from '../providers/job.js';
 
 /** The GraphQL type of each backend's jobs: the typename inside its global IDs. */
 export const TYPE_OF_PROVIDER = {
@@ -7,13 +7,13 @@ export const TYPE_OF_PROVIDER = {
   RIME: 'RimeJob',
   DATA_MANAGER: 'DataManagerInstance',
   GPU: 'GpuJob',
-} as const satisfies Record<ProviderId, string>;
+} as const satisfies Record<JobProvider, string>;
 
-const PROVIDER_OF_TYPE = new Map<string, ProviderId>(
-  Object.entries(TYPE_OF_PROVIDER).map(([provider, type]) => [type, provider as ProviderId]),
+const PROVIDER_OF_TYPE = new Map<string, JobProvider>(
+  Object.entries(TYPE_OF_PROVIDER).map(([provider, type]) => [type, provider as JobProvider]),
 );
 
-export function providerOfType(typename: string): ProviderId | undefined {
+export function providerOfType(typename: string): JobProvider | undefined {
   return PROVIDER_OF_TYPE.get(typename);
 }
 
@@ -44,9 +44,9 @@ export function decodeGlobalId(globalId: string): { typename: string; id: string
 }
 
 /** A job's global ID read as its backend, its ID there, and the canonical spelling of the global ID. */
-export function decodeJobId(globalId: string | number): { provider: ProviderId; id: string; globalId: string } {
+export function decodeJobId(globalId: string | number): { provider: JobProvider; id: string; globalId: string } {
   const { typename, id } = decodeGlobalId(String(globalId));
   // decodeGlobalId lets only job types through, so the lookup always finds one.
-  const provider = PROVIDER_OF_TYPE.get(typename) as ProviderId;
+  const provider = PROVIDER_OF_TYPE.get(typename) as JobProvider;
   return { provider, id, globalId: encodeGlobalId(typename, id) };
 }

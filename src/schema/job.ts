@@ -1,6 +1,6 @@
 import type { FieldMap, InterfaceRef, ObjectRef, SchemaTypes } from '@pothos/core';
 import { GraphQLError } from 'graphql';
-import { isTerminal, type Capabilities, type Job, type ProviderId } from '../providers/job.js';
+import { isTerminal, type Capabilities, type Job, type JobProvider } from '../providers/job.js';
 import { builder } from './builder.js';
 import { JobProviderEnum, JobStateEnum } from './enums.js';
 import { providerOfType, TYPE_OF_PROVIDER } from './global-id.js';
@@ -80,7 +80,7 @@ builder.queryField('job', (t) =>
     description: 'One job by its global ID, from whichever backend holds it; null when the backend does not know it.',
     args: { id: t.arg.globalID({ required: true, description: 'Global ID of the job (`Job.id`).' }) },
     resolve: (_root, { id }, context) => {
-      const provider = providerOfType(id.typename) as ProviderId;
+      const provider = providerOfType(id.typename) as JobProvider;
       if (!context.services.providers.has(provider)) {
         throw new GraphQLError(`The ${provider} backend is not enabled on this gateway.`, {
           extensions: { code: 'PROVIDER_DISABLED', provider },

@@ -1,20 +1,20 @@
-import type { JobProvider } from '../providers/contract.js';
-import { PROVIDER_IDS, type ProviderId } from '../providers/job.js';
-import type { ProviderFailure } from '../listing/merge.js';
+import type { Provider } from '../providers/contract.js';
+import { JOB_PROVIDERS, type JobProvider } from '../providers/job.js';
+import type { ProviderError } from '../providers/errors.js';
 import { builder } from './builder.js';
 import { ProviderErrorRef } from './connection.js';
 import { JobProviderEnum } from './enums.js';
 
 interface ProviderStatus {
-  provider: ProviderId;
-  backend: JobProvider | null;
+  provider: JobProvider;
+  backend: Provider | null;
   reachable: boolean | null;
   latencyMs: number | null;
   checkedAt: Date | null;
-  lastError: ProviderFailure | null;
+  lastError: ProviderError | null;
 }
 
-const ProviderCapabilitiesRef = builder.objectRef<JobProvider>('ProviderCapabilities').implement({
+const ProviderCapabilitiesRef = builder.objectRef<Provider>('ProviderCapabilities').implement({
   description: 'What a backend supports at all (a particular job may allow less: see `Job.capabilities`).',
   fields: (t) => ({
     cancel: t.boolean({ description: 'Jobs can be cancelled (RIME: only some job types).', resolve: () => true }),
@@ -68,7 +68,7 @@ builder.queryField('providers', (t) =>
       'Every backend this gateway knows, with whether it is enabled and answers now: one light probe request each, shared by every client asking within two seconds.',
     resolve: (_root, _args, context) =>
       Promise.all(
-        PROVIDER_IDS.map(async (provider): Promise<ProviderStatus> => {
+        JOB_PROVIDERS.map(async (provider): Promise<ProviderStatus> => {
           const backend = context.services.providers.get(provider) ?? null;
           const probe = await context.services.health.probe(provider);
           return {
@@ -77,7 +77,7 @@ builder.queryField('providers', (t) =>
             reachable: probe?.reachable ?? null,
             latencyMs: probe?.latencyMs ?? null,
             checkedAt: probe?.checkedAt ?? null,
-            lastError: probe?.error ? { provider, error: probe.error } : null,
+            lastError: probe?.error ?? null,
           };
         }),
       ),

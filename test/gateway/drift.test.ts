@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../../schema/client/index.js';
 import type { DriftJobsQuery, DriftJobsQueryVariables, JobFilter } from '../../schema/client/graphql.js';
-import type { ProviderId } from '../../src/providers/job.js';
+import type { JobProvider } from '../../src/providers/job.js';
 import type { DriftKind } from '../../src/simulators/common/drift.js';
 import { designOrder, key, truth, type Truth } from '../support/expected.js';
 import { gql, gqlData, startWorld, type World } from '../support/gateway.js';
@@ -72,7 +72,7 @@ const WORLDS = [
   },
 ];
 
-function kindOf(world: World, provider: ProviderId, id: string): DriftKind {
+function kindOf(world: World, provider: JobProvider, id: string): DriftKind {
   const { ucloud, rime, dataManager, gpu } = world.demo;
   const sim = { UCLOUD: ucloud, RIME: rime, DATA_MANAGER: dataManager, GPU: gpu }[provider];
   return sim.drift.kindOf(id);
@@ -216,7 +216,7 @@ describe.each(WORLDS)('$name', ({ options }) => {
 });
 
 /** RIME cancels only some job types; the Data Manager only the caller's own instances. */
-function cancellable(world: World, provider: ProviderId, id: string): boolean {
+function cancellable(world: World, provider: JobProvider, id: string): boolean {
   if (provider === 'DATA_MANAGER') return world.demo.dataManager.inventory().find((item) => item.id === id)?.owner === world.demo.dataManager.user;
   if (provider !== 'RIME') return true;
   const type = world.demo.rime.describe(id)?.jobType;

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../../schema/client/index.js';
 import type { FilteredPageQuery, JobFilter } from '../../schema/client/graphql.js';
-import type { JobState, ProviderId } from '../../src/providers/job.js';
+import type { JobState, JobProvider } from '../../src/providers/job.js';
 import { DESIGN_STATES, designOrder, key, truth, type Truth } from '../support/expected.js';
 import { gqlData, startWorld, type World } from '../support/gateway.js';
 
@@ -106,7 +106,7 @@ const servers = () => ({
   GPU: world.demo.gpu.server,
 });
 
-function lastQuery(provider: ProviderId, route: string): string {
+function lastQuery(provider: JobProvider, route: string): string {
   const request = [...servers()[provider].requests].reverse().find((r) => r.route === route);
   return decodeURIComponent(request?.rawQuery ?? '');
 }
@@ -181,7 +181,7 @@ describe('jobs filters', () => {
   });
 
   it('search: a case-insensitive substring of the name', async () => {
-    const providers: ProviderId[] = ['UCLOUD', 'DATA_MANAGER', 'GPU'];
+    const providers: JobProvider[] = ['UCLOUD', 'DATA_MANAGER', 'GPU'];
     const term = 'AnAlYsIs';
     const want = expected((job) => providers.includes(job.provider) && (job.name ?? '').toLowerCase().includes(term.toLowerCase()));
     expect(want.length).toBeGreaterThan(0);

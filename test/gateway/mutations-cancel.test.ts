@@ -1,7 +1,7 @@
 // cancelJob and cancelJobs over real HTTP against the four simulators: the exact wire call, once;
 // the job read back in its new state; every refusal decided without a mutation call where it can be.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ProviderId } from '../../src/providers/job.js';
+import type { JobProvider } from '../../src/providers/job.js';
 import type { RecordedRequest } from '../../src/simulators/common/server.js';
 import { gql, gqlData, startWorld, type World } from '../support/gateway.js';
 import { allRequests, as, CancelJob, CancelJobs, globalId, header, JobState, onlyRequest, resetSims, writes } from '../support/mutations.js';
@@ -11,7 +11,7 @@ const UNKNOWN = {
   RIME: '00000000-0000-4000-8000-00000000dead',
   DATA_MANAGER: 'instance-00000000-0000-4000-8000-000000000000',
   GPU: '00000000-0000-4000-8000-000000000000',
-} as const satisfies Record<ProviderId, string>;
+} as const satisfies Record<JobProvider, string>;
 
 let world: World;
 
@@ -27,7 +27,7 @@ beforeEach(() => resetSims(world));
 
 /** Live jobs of each backend the gateway can cancel, each handed out once per file. */
 const taken = new Set<string>();
-function live(provider: ProviderId): string {
+function live(provider: JobProvider): string {
   const { ucloud, rime, dataManager, gpu } = world.demo;
   const candidates: string[] = {
     UCLOUD: () => ucloud.inventory().filter((item) => item.state === 'RUNNING' || item.state === 'IN_QUEUE').map((item) => item.id),
@@ -46,7 +46,7 @@ function live(provider: ProviderId): string {
 }
 
 interface WireCase {
-  provider: ProviderId;
+  provider: JobProvider;
   route: string;
   /** What the wire notes say the cancel looks like. */
   expectCall: (request: RecordedRequest, id: string) => void;
@@ -162,7 +162,7 @@ describe('refused without a mutation call', () => {
     expect(writes(world)).toEqual([]);
   });
 
-  it.each(Object.entries(UNKNOWN) as [ProviderId, string][])('an unknown %s job: NotFoundError after one read', async (provider, id) => {
+  it.each(Object.entries(UNKNOWN) as [JobProvider, string][])('an unknown %s job: NotFoundError after one read', async (provider, id) => {
     const { cancelJob } = await gqlData(world.url, CancelJob, { id: globalId(provider, id) });
     expect(as(cancelJob, 'NotFoundError')).toMatchObject({ code: 'NOT_FOUND', id: globalId(provider, id) });
     expect(allRequests(world)).toHaveLength(1);

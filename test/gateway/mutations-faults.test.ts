@@ -1,7 +1,7 @@
 // When a backend refuses, fails, hangs or answers garbage: a typed result that says whether the
 // change may have happened, and never a second attempt.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ProviderId } from '../../src/providers/job.js';
+import type { JobProvider } from '../../src/providers/job.js';
 import type { SimServer } from '../../src/simulators/common/server.js';
 import { createGateway } from '../../src/server.js';
 import { testConfig } from '../support/config.js';
@@ -35,7 +35,7 @@ afterAll(async () => {
 beforeEach(() => resetSims(world));
 
 /** A job of `provider` in one of `states` (the backend's words). Faulted calls change nothing, so jobs are reused. */
-function pick(provider: ProviderId, states: string[], extra: (id: string) => boolean = () => true): string {
+function pick(provider: JobProvider, states: string[], extra: (id: string) => boolean = () => true): string {
   const { ucloud, rime, dataManager, gpu } = world.demo;
   const items =
     provider === 'UCLOUD'
@@ -59,7 +59,7 @@ interface MutationCase {
   run: () => Promise<Result | undefined>;
 }
 
-const cancel = (provider: ProviderId, states: string[]) => async () =>
+const cancel = (provider: JobProvider, states: string[]) => async () =>
   (await gqlData(world.url, CancelJob, { id: globalId(provider, pick(provider, states)) })).cancelJob;
 
 const CASES: MutationCase[] = [

@@ -1,7 +1,7 @@
 // extendJob, suspendJob and resumeJob: UCloud's calls exactly once, the job read back changed;
 // every other backend an UnsupportedError without any request; UCloud's own refusals passed on.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ProviderId } from '../../src/providers/job.js';
+import type { JobProvider } from '../../src/providers/job.js';
 import { gqlData, startWorld, type World } from '../support/gateway.js';
 import { allRequests, as, ExtendJob, globalId, header, jobAs, onlyRequest, resetSims, ResumeJob, SuspendJob, writes } from '../support/mutations.js';
 
@@ -126,7 +126,7 @@ describe('suspendJob and resumeJob', () => {
 });
 
 describe('backends without the operation', () => {
-  const idOf = (provider: ProviderId): string => {
+  const idOf = (provider: JobProvider): string => {
     const sim = { RIME: world.demo.rime, DATA_MANAGER: world.demo.dataManager, GPU: world.demo.gpu, UCLOUD: world.demo.ucloud }[provider];
     const item = sim.inventory().find((candidate) => ['JOB_STATUS_RUNNING', 'RUNNING'].includes(candidate.state));
     if (!item) throw new Error(`no running ${provider} job`);

@@ -3,7 +3,7 @@
 // after the terminal state, and upstream load independent of the number of subscribers.
 import type { Client } from 'graphql-ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ProviderId } from '../../src/providers/job.js';
+import type { JobProvider } from '../../src/providers/job.js';
 import { gql, startWorld, type World } from '../support/gateway.js';
 import { newGpuJob } from '../support/jobs.js';
 import { FINAL, globalId, simState, until } from '../support/live.js';
@@ -51,7 +51,7 @@ afterEach(async () => {
  * Moves the clock forward in steps; whenever the backend's state changes, waits for the gateway
  * to report exactly that state before going on. Returns the backend states seen, in order.
  */
-async function followToEnd(provider: ProviderId, id: string, received: Received<Snapshot>, stepMs: number): Promise<string[]> {
+async function followToEnd(provider: JobProvider, id: string, received: Received<Snapshot>, stepMs: number): Promise<string[]> {
   const first = await received.next();
   expect(first.providerJobId).toBe(id);
   let current = first.providerState;

@@ -3,7 +3,7 @@
 // subscribers there are.
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProviderId } from '../../src/providers/job.js';
+import type { JobProvider } from '../../src/providers/job.js';
 import { startWorld, type World } from '../support/gateway.js';
 import { newGpuJob } from '../support/jobs.js';
 import { FINAL, simState, until } from '../support/live.js';
@@ -15,7 +15,7 @@ const JOBS_UPDATED = `subscription JobsUpdated($filter: JobFilter) {
 
 interface Event {
   previousState: string | null;
-  job: { provider: ProviderId; providerJobId: string; state: string; providerState: string };
+  job: { provider: JobProvider; providerJobId: string; state: string; providerState: string };
 }
 
 const INTERVAL_MS = 50;

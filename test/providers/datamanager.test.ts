@@ -4,7 +4,7 @@ import { DataManagerClient } from '../../src/providers/datamanager/client.js';
 import { toJob, toJobState } from '../../src/providers/datamanager/map.js';
 import { createProvider, type DataManagerProvider } from '../../src/providers/datamanager/provider.js';
 import { instanceGetResponseSchema, instanceSummarySchema, taskGetResponseSchema } from '../../src/providers/datamanager/wire.js';
-import { isUpstreamError, type UpstreamError } from '../../src/providers/errors.js';
+import { isProviderError, type ProviderError } from '../../src/providers/errors.js';
 import type { DataManagerInstance, Job } from '../../src/providers/job.js';
 import { ManualClock } from '../../src/simulators/common/clock.js';
 import { startSimulator, type DataManagerSimulator } from '../../src/simulators/datamanager/index.js';
@@ -14,16 +14,16 @@ const SEED = 42;
 const JOB_APP = 'datamanagerjobs.squonk.it';
 const UNKNOWN_ID = 'instance-00000000-0000-4000-8000-000000000000';
 
-function dm(job: Job | null | UpstreamError | undefined): DataManagerInstance {
-  if (!job || isUpstreamError(job) || job.provider !== 'DATA_MANAGER') throw new Error(`not a Data Manager instance: ${String(job)}`);
+function dm(job: Job | null | ProviderError | undefined): DataManagerInstance {
+  if (!job || isProviderError(job) || job.provider !== 'DATA_MANAGER') throw new Error(`not a Data Manager instance: ${String(job)}`);
   return job;
 }
 
-async function rejection(promise: Promise<unknown>): Promise<UpstreamError> {
+async function rejection(promise: Promise<unknown>): Promise<ProviderError> {
   try {
     await promise;
   } catch (error) {
-    if (isUpstreamError(error)) return error;
+    if (isProviderError(error)) return error;
     throw error;
   }
   throw new Error('expected the call to fail');

@@ -13,7 +13,7 @@ import * as dm from '../../src/providers/datamanager/map.js';
 import { instanceSummaryFields, instancesGetResponseSchema } from '../../src/providers/datamanager/wire.js';
 import * as gpu from '../../src/providers/gpu/map.js';
 import { gpuJobListSchema, gpuListedJobFields } from '../../src/providers/gpu/wire.js';
-import type { Job, ProviderId } from '../../src/providers/job.js';
+import type { Job, JobProvider } from '../../src/providers/job.js';
 import * as rime from '../../src/providers/rime/map.js';
 import { jobMetadataFields, listJobsResponse } from '../../src/providers/rime/wire.js';
 import type { SkippedItems } from '../../src/providers/tolerance.js';
@@ -32,7 +32,7 @@ interface Read {
 }
 
 interface DriftCase {
-  provider: ProviderId;
+  provider: JobProvider;
   /** The list call, and where its answer keeps the items. */
   list: { path: string; query: string; items: (answer: Json) => Json[] };
   /** Items through the list envelope's schema and the mapper, as the provider reads a page. */
@@ -255,7 +255,7 @@ function comparable(job: Job, c: DriftCase, touched: Path[]): Record<string, unk
 }
 
 let demo: DemoBackends;
-const corpus = new Map<ProviderId, Json[]>();
+const corpus = new Map<JobProvider, Json[]>();
 
 beforeAll(async () => {
   demo = await startDemoBackends({ clock: new ManualClock(), seed: 11, jobCount: 60 });

@@ -1,18 +1,18 @@
 // Every fault knob against every backend, through the provider contract and the shared HttpClient:
 // the same failure must get the same treatment whichever backend it comes from.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobProvider } from '../../src/providers/contract.js';
+import type { Provider } from '../../src/providers/contract.js';
 import { upstreamAnomalies } from '../../src/providers/anomalies.js';
-import { UpstreamError } from '../../src/providers/errors.js';
+import { ProviderError } from '../../src/providers/errors.js';
 import { createProviders } from '../../src/providers/registry.js';
-import type { ProviderId } from '../../src/providers/job.js';
+import type { JobProvider } from '../../src/providers/job.js';
 import { startDemoBackends, type DemoBackends } from '../../src/demo.js';
 import { ManualClock } from '../../src/simulators/common/clock.js';
 import type { SimServer } from '../../src/simulators/common/server.js';
 import { testConfig } from '../support/config.js';
 
 interface Case {
-  provider: ProviderId;
+  provider: JobProvider;
   /** The list call's route key in the simulator. */
   listRoute: string;
   /** The cancel call's route key. */
@@ -74,9 +74,9 @@ const TIMEOUT_MS = 600;
 
 let demo: DemoBackends;
 /** A short deadline, for the tests about the deadline. */
-let providers: ReadonlyMap<ProviderId, JobProvider>;
+let providers: ReadonlyMap<JobProvider, Provider>;
 /** A deadline long enough that every retry happens, so request counts are exact. */
-let patient: ReadonlyMap<ProviderId, JobProvider>;
+let patient: ReadonlyMap<JobProvider, Provider>;
 
 beforeAll(async () => {
   demo = await startDemoBackends({ clock: new ManualClock(), seed: 7 });
@@ -89,13 +89,13 @@ afterAll(async () => {
   await demo?.close();
 });
 
-async function failure(promise: Promise<unknown>): Promise<UpstreamError> {
+async function failure(promise: Promise<unknown>): Promise<ProviderError> {
   const outcome = await promise.then(
     () => null,
     (error: unknown) => error,
   );
-  expect(outcome).toBeInstanceOf(UpstreamError);
-  return outcome as UpstreamError;
+  expect(outcome).toBeInstanceOf(ProviderError);
+  return outcome as ProviderError;
 }
 
 describe.each(CASES)('$provider under faults', (c) => {

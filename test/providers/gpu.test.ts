@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ListRequest } from '../../src/providers/contract.js';
-import { isUpstreamError, type UpstreamError } from '../../src/providers/errors.js';
+import { isProviderError, type ProviderError } from '../../src/providers/errors.js';
 import { compareJobs } from '../../src/listing/order.js';
 import { matchesFilter } from '../../src/providers/filter.js';
 import { GpuClient } from '../../src/providers/gpu/client.js';
@@ -58,14 +58,14 @@ async function walk(target: GpuProvider, request: Omit<ListRequest, 'pageToken'>
   throw new Error('listing did not end');
 }
 
-async function rejection(promise: Promise<unknown>): Promise<UpstreamError> {
+async function rejection(promise: Promise<unknown>): Promise<ProviderError> {
   try {
     await promise;
   } catch (error) {
-    if (isUpstreamError(error)) return error;
+    if (isProviderError(error)) return error;
     throw error;
   }
-  throw new Error('expected an UpstreamError');
+  throw new Error('expected an ProviderError');
 }
 
 function gpuJob(result: unknown): GpuJob {
@@ -424,7 +424,7 @@ describe('getMany', () => {
     const query = new URLSearchParams(lastRequest('GET /v1/jobs').rawQuery);
     expect(query.get('limit')).toBe('50');
     expect(query.get('filter[uuid]')?.split(',').sort()).toEqual([a, b, c, unknown].sort());
-    expect(results.map((result) => (result && !isUpstreamError(result) ? result.providerJobId : result))).toEqual([a, b, null, a, null, c]);
+    expect(results.map((result) => (result && !isProviderError(result) ? result.providerJobId : result))).toEqual([a, b, null, a, null, c]);
     const truth = sim.snapshot(b) as { title: string; status: string };
     expect(gpuJob(results[1]).name).toBe(truth.title);
     expect(gpuJob(results[1]).providerState).toBe(truth.status);

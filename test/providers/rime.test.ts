@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job, JobState, RimeJob } from '../../src/providers/job.js';
-import { UpstreamError } from '../../src/providers/errors.js';
+import { ProviderError } from '../../src/providers/errors.js';
 import type { JobFilter, LogEntry } from '../../src/providers/contract.js';
 import { RimeClient } from '../../src/providers/rime/client.js';
 import { toJob, toJobState } from '../../src/providers/rime/map.js';
@@ -24,8 +24,8 @@ const GET_ROUTE = 'GET /v1-beta/jobs/:jobId';
 const CANCEL_ROUTE = 'POST /v1-beta/jobs/cancel/:jobId';
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 
-function rime(job: Job | null | UpstreamError | undefined): RimeJob {
-  if (!job || job instanceof UpstreamError || job.provider !== 'RIME') throw new Error(`not a RIME job: ${String(job)}`);
+function rime(job: Job | null | ProviderError | undefined): RimeJob {
+  if (!job || job instanceof ProviderError || job.provider !== 'RIME') throw new Error(`not a RIME job: ${String(job)}`);
   return job;
 }
 
@@ -316,7 +316,7 @@ describe('RIME provider against the simulator', () => {
     const builder = pick((f) => f.jobType === 'JOB_TYPE_IMAGE_BUILDER' && NON_FINAL.includes(f.status));
     const before = sim.server.count(CANCEL_ROUTE);
     const error = await provider.cancel(builder).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(UpstreamError);
+    expect(error).toBeInstanceOf(ProviderError);
     expect(error).toMatchObject({ code: 'REJECTED', status: 400 });
     expect((error as Error).message).toContain('INVALID_ARGUMENT');
     expect(sim.server.count(CANCEL_ROUTE)).toBe(before + 1);
@@ -383,7 +383,7 @@ describe('RIME provider against the simulator', () => {
     const wrong = createProvider({ url: sim.url, apiKey: key }, { timeoutMs: 5_000 });
     try {
       const error = await wrong.list({ filter: {}, pageSize: 20 }).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(UpstreamError);
+      expect(error).toBeInstanceOf(ProviderError);
       expect(error).toMatchObject({ code: 'UNAUTHENTICATED', status: 401 });
       expect((error as Error).message).not.toContain(key);
       const [result] = await wrong.getMany([sim.inventory()[0]?.id ?? '']);

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobStreamEvent, ListRequest } from '../../src/providers/contract.js';
-import { UpstreamError } from '../../src/providers/errors.js';
+import { ProviderError } from '../../src/providers/errors.js';
 import { matchesFilter } from '../../src/providers/filter.js';
 import type { Job, UCloudJob } from '../../src/providers/job.js';
 import { foldFrame } from '../../src/providers/ucloud/follow.js';
@@ -52,19 +52,19 @@ function lastRequest(sim: UCloudSimulator, route: string) {
   return found;
 }
 
-function ucloud(job: Job | null | UpstreamError | undefined): UCloudJob {
-  if (!job || job instanceof UpstreamError || job.provider !== 'UCLOUD') throw new Error(`expected a UCloud job, got ${String(job)}`);
+function ucloud(job: Job | null | ProviderError | undefined): UCloudJob {
+  if (!job || job instanceof ProviderError || job.provider !== 'UCLOUD') throw new Error(`expected a UCloud job, got ${String(job)}`);
   return job;
 }
 
-async function rejection(promise: Promise<unknown>): Promise<UpstreamError> {
+async function rejection(promise: Promise<unknown>): Promise<ProviderError> {
   try {
     await promise;
   } catch (error) {
-    if (error instanceof UpstreamError) return error;
+    if (error instanceof ProviderError) return error;
     throw error;
   }
-  throw new Error('expected an UpstreamError');
+  throw new Error('expected an ProviderError');
 }
 
 /** Follows a job to its end, moving the clock forward while the stream runs. */
@@ -705,9 +705,9 @@ describe('UCloud follow on a dead link', () => {
         () => null,
         (error: unknown) => error,
       );
-      expect(outcome).toBeInstanceOf(UpstreamError);
-      expect((outcome as UpstreamError).code).toBe('UNAVAILABLE');
-      expect((outcome as UpstreamError).message).toMatch(/no frame and no pong for 300 ms/);
+      expect(outcome).toBeInstanceOf(ProviderError);
+      expect((outcome as ProviderError).code).toBe('UNAVAILABLE');
+      expect((outcome as ProviderError).message).toMatch(/no frame and no pong for 300 ms/);
     } finally {
       await client.close();
       for (const socket of silent.clients) socket.terminate();

@@ -1,9 +1,9 @@
 import type { DemoBackends } from '../../src/demo.js';
-import type { JobState, ProviderId } from '../../src/providers/job.js';
+import type { JobState, JobProvider } from '../../src/providers/job.js';
 
 /** A job as the simulators know it: the ground truth a gateway answer is checked against. */
 export interface Truth {
-  provider: ProviderId;
+  provider: JobProvider;
   id: string;
   createdAtMs: number;
   /** The backend's own state word. */
@@ -11,7 +11,7 @@ export interface Truth {
 }
 
 export function truth(demo: DemoBackends): Truth[] {
-  const of = (provider: ProviderId, items: { id: string; createdAtMs: number; state: string }[]) =>
+  const of = (provider: JobProvider, items: { id: string; createdAtMs: number; state: string }[]) =>
     items.map((item) => ({ provider, id: item.id, createdAtMs: item.createdAtMs, state: item.state }));
   return [
     ...of('UCLOUD', demo.ucloud.inventory()),
@@ -32,7 +32,7 @@ export const key = (job: { provider: string; providerJobId?: string; id?: string
   `${job.provider}:${job.providerJobId ?? job.id}`;
 
 /** DESIGN.md's state table (RIME's cancellation-requested case needs the job's details). */
-export const DESIGN_STATES: Record<ProviderId, Record<string, JobState>> = {
+export const DESIGN_STATES: Record<JobProvider, Record<string, JobState>> = {
   UCLOUD: {
     IN_QUEUE: 'QUEUED',
     RUNNING: 'RUNNING',

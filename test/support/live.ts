@@ -1,12 +1,12 @@
-import type { ProviderId } from '../../src/providers/job.js';
+import type { JobProvider } from '../../src/providers/job.js';
 import type { World } from './gateway.js';
 
 export const TYPE = { UCLOUD: 'UCloudJob', RIME: 'RimeJob', DATA_MANAGER: 'DataManagerInstance', GPU: 'GpuJob' } as const;
 
-export const globalId = (provider: ProviderId, id: string): string => Buffer.from(`${TYPE[provider]}:${id}`).toString('base64');
+export const globalId = (provider: JobProvider, id: string): string => Buffer.from(`${TYPE[provider]}:${id}`).toString('base64');
 
 /** The backend's own state word for a job, straight from its simulator (null once it is gone). */
-export function simState(world: World, provider: ProviderId, id: string): string | null {
+export function simState(world: World, provider: JobProvider, id: string): string | null {
   const { ucloud, rime, dataManager, gpu } = world.demo;
   switch (provider) {
     case 'UCLOUD':
@@ -21,7 +21,7 @@ export function simState(world: World, provider: ProviderId, id: string): string
 }
 
 /** Final backend states, per DESIGN's table (written out here, not taken from the code under test). */
-export const FINAL: Record<ProviderId, readonly string[]> = {
+export const FINAL: Record<JobProvider, readonly string[]> = {
   UCLOUD: ['SUCCESS', 'FAILURE', 'EXPIRED'],
   RIME: ['JOB_STATUS_SUCCEEDED', 'JOB_STATUS_FAILED', 'JOB_STATUS_CANCELLED'],
   DATA_MANAGER: ['COMPLETED', 'SUCCEEDED', 'FAILED'],

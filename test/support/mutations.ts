@@ -2,7 +2,7 @@
 import { expect } from 'vitest';
 import { graphql } from '../../schema/client/index.js';
 import type { MutationResultFieldsFragment } from '../../schema/client/graphql.js';
-import type { ProviderId } from '../../src/providers/job.js';
+import type { JobProvider } from '../../src/providers/job.js';
 import type { RecordedRequest, SimServer } from '../../src/simulators/common/server.js';
 import type { World } from './gateway.js';
 
@@ -184,7 +184,7 @@ export function jobAs<T extends MutatedJob['__typename']>(job: MutatedJob, typen
 }
 
 /** A global ID built the way Relay tooling reads it, independently of the gateway's encoder. */
-export function globalId(provider: ProviderId, id: string): string {
+export function globalId(provider: JobProvider, id: string): string {
   return Buffer.from(`${TYPENAMES[provider]}:${id}`).toString('base64');
 }
 

@@ -2,7 +2,7 @@
 // hand. Real HTTP with each backend's real authentication; nothing is parsed here.
 import type { DemoBackends } from '../../src/demo.js';
 import { HttpClient, type OutgoingRequest } from '../../src/providers/http.js';
-import type { ProviderId } from '../../src/providers/job.js';
+import type { JobProvider } from '../../src/providers/job.js';
 import { signedHeaders } from '../../src/providers/gpu/signing.js';
 import { UCloudClient } from '../../src/providers/ucloud/client.js';
 
@@ -21,7 +21,7 @@ function wrap(http: HttpClient, owned: { close(): Promise<void> }): RawClient {
   };
 }
 
-export function rawClient(demo: DemoBackends, provider: ProviderId): RawClient {
+export function rawClient(demo: DemoBackends, provider: JobProvider): RawClient {
   const timeoutMs = 5_000;
   switch (provider) {
     case 'UCLOUD': {

@@ -1,7 +1,7 @@
 import type { DataManagerSettings } from '../../config.js';
 import { getEach } from '../concurrency.js';
-import type { CallOptions, GetResult, JobProvider, ListPage, ListRequest, LogEntry, LogPoll, ProviderOptions } from '../contract.js';
-import { UpstreamError } from '../errors.js';
+import type { CallOptions, GetResult, Provider, ListPage, ListRequest, LogEntry, LogPoll, ProviderOptions } from '../contract.js';
+import { ProviderError } from '../errors.js';
 import { skippedError } from '../tolerance.js';
 import type { JobState } from '../job.js';
 import { DataManagerClient } from './client.js';
@@ -37,7 +37,7 @@ function readCursor(cursor: string | null): LogCursor {
   }
 }
 
-export class DataManagerProvider implements JobProvider {
+export class DataManagerProvider implements Provider {
   readonly id = 'DATA_MANAGER' as const;
   /** `GET /instance` answers everything at once, in no guaranteed order. */
   readonly listOrder = 'unordered' as const;
@@ -125,7 +125,7 @@ export class DataManagerProvider implements JobProvider {
       const instance = await this.client.getInstance(id, options);
       taskIds = instance.tasks.map((task) => task.id);
     } catch (error) {
-      if (!(error instanceof UpstreamError && error.code === 'NOT_FOUND' && Object.keys(seen).length > 0)) throw error;
+      if (!(error instanceof ProviderError && error.code === 'NOT_FOUND' && Object.keys(seen).length > 0)) throw error;
       taskIds = Object.keys(seen);
     }
     const next: LogCursor = { ...seen };

@@ -1,7 +1,7 @@
 import type { GpuSettings } from '../../config.js';
 import { chunk, mapLimit } from '../concurrency.js';
-import type { CallOptions, GetResult, JobProvider, ListPage, ListRequest, LogEntry, LogPoll, ProviderOptions } from '../contract.js';
-import { isUpstreamError, UpstreamError } from '../errors.js';
+import type { CallOptions, GetResult, Provider, ListPage, ListRequest, LogEntry, LogPoll, ProviderOptions } from '../contract.js';
+import { isProviderError, ProviderError } from '../errors.js';
 import { skippedError } from '../tolerance.js';
 import type { GpuJob } from '../job.js';
 import { GpuClient, LATEST_BOUND, type GpuClientOptions } from './client.js';
@@ -19,7 +19,7 @@ const RUN_CONCURRENCY = 4;
 const DAY_MS = 86_400_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export class GpuProvider implements JobProvider {
+export class GpuProvider implements Provider {
   readonly id = 'GPU' as const;
   readonly listOrder = 'newest-first' as const;
 
@@ -83,16 +83,16 @@ export class GpuProvider implements JobProvider {
       try {
         return await this.client.listJobs({ uuids, limit: MAX_LIMIT, page: 1, sort: '-created_at' }, options);
       } catch (error) {
-        if (isUpstreamError(error)) return error;
+        if (isProviderError(error)) return error;
         throw error;
       }
     });
-    const failures = answers.filter(isUpstreamError);
+    const failures = answers.filter(isProviderError);
     if (batches.length > 0 && failures.length === batches.length) throw failures[0];
 
     const found = new Map<string, GetResult>();
     answers.forEach((answer, index) => {
-      if (isUpstreamError(answer)) {
+      if (isProviderError(answer)) {
         for (const uuid of batches[index] ?? []) found.set(uuid, answer);
         return;
       }
@@ -115,7 +115,7 @@ export class GpuProvider implements JobProvider {
   async create(spec: GpuJobSpec, options: CallOptions = {}): Promise<GpuJob> {
     const wire = await this.client.createJob(toCreateBody(spec), options);
     if (!wire.uuid) {
-      throw new UpstreamError({ code: 'BAD_RESPONSE', provider: 'GPU', message: 'GPU POST /v1/jobs: the created job has no uuid' });
+      throw new ProviderError({ code: 'BAD_RESPONSE', provider: 'GPU', message: 'GPU POST /v1/jobs: the created job has no uuid' });
     }
     return toJob(wire, wire.uuid);
   }

@@ -1,8 +1,8 @@
-// The RIME backend behind the `JobProvider` contract.
+// The RIME backend behind the `Provider` contract.
 import type { RimeSettings } from '../../config.js';
 import { getEach } from '../concurrency.js';
-import type { CallOptions, GetResult, JobProvider, ListPage, ListRequest, LogEntry, LogPoll, ProviderOptions } from '../contract.js';
-import { UpstreamError } from '../errors.js';
+import type { CallOptions, GetResult, Provider, ListPage, ListRequest, LogEntry, LogPoll, ProviderOptions } from '../contract.js';
+import { ProviderError } from '../errors.js';
 import type { Job, JobState } from '../job.js';
 import { RimeClient, type ListJobsQuery } from './client.js';
 import { toJob, toJobState, toRimeStatuses, terminationText } from './map.js';
@@ -85,7 +85,7 @@ function batchesOf(job: JobMetadata): BatchView[] {
   });
 }
 
-export class RimeProvider implements JobProvider {
+export class RimeProvider implements Provider {
   readonly id = 'RIME' as const;
   readonly listOrder = 'unordered' as const;
 
@@ -110,7 +110,7 @@ export class RimeProvider implements JobProvider {
     }
     const page = await this.client.listJobs(query, { signal: request.signal });
     if (page.hasMore && page.nextPageToken === null) {
-      throw new UpstreamError({
+      throw new ProviderError({
         code: 'BAD_RESPONSE',
         provider: 'RIME',
         message: 'RIME GET /jobs: hasMore is true but nextPageToken is empty',

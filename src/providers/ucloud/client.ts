@@ -13,7 +13,7 @@
 // - `search` sends its flags both nested and at the top level (Kotlin reads one, Go the other).
 import type { z } from 'zod';
 import type { UCloudSettings } from '../../config.js';
-import { UpstreamError, codeForStatus } from '../errors.js';
+import { ProviderError, codeForStatus } from '../errors.js';
 import { HttpClient, type CallOptions } from '../http.js';
 import { encodeQuery, type QueryParams } from '../query.js';
 import { describeZodError } from '../zod.js';
@@ -241,7 +241,7 @@ export class UCloudClient {
   refresh(options: CallOptions = {}): Promise<void> {
     if (this.settings.refreshToken === null) {
       return Promise.reject(
-        new UpstreamError({ code: 'UNAUTHENTICATED', provider: 'UCLOUD', message: 'UCLOUD: no refresh token configured' }),
+        new ProviderError({ code: 'UNAUTHENTICATED', provider: 'UCLOUD', message: 'UCLOUD: no refresh token configured' }),
       );
     }
     // Concurrent 401s share one refresh.
@@ -270,7 +270,7 @@ export class UCloudClient {
   private async currentAccessToken(): Promise<string> {
     if (this.accessToken === null) await this.refresh();
     if (this.accessToken === null) {
-      throw new UpstreamError({ code: 'UNAUTHENTICATED', provider: 'UCLOUD', message: 'UCLOUD: no access token configured' });
+      throw new ProviderError({ code: 'UNAUTHENTICATED', provider: 'UCLOUD', message: 'UCLOUD: no access token configured' });
     }
     return this.accessToken;
   }
@@ -302,8 +302,8 @@ export class UCloudClient {
     return (parsed.success ? errorMessage(payload) : undefined) ?? 'no error body';
   }
 
-  private followError(code: UpstreamError['code'], id: string, status: number | null, detail: string): UpstreamError {
+  private followError(code: ProviderError['code'], id: string, status: number | null, detail: string): ProviderError {
     const statusText = status === null ? '' : ` answered ${status}`;
-    return new UpstreamError({ code, provider: 'UCLOUD', status, message: `UCLOUD jobs.follow ${id}${statusText}: ${detail}` });
+    return new ProviderError({ code, provider: 'UCLOUD', status, message: `UCLOUD jobs.follow ${id}${statusText}: ${detail}` });
   }
 }

@@ -1,8 +1,8 @@
-// The UCloud `JobProvider`: unified requests → UCloud calls, wire jobs → unified jobs.
+// The UCloud `Provider`: unified requests → UCloud calls, wire jobs → unified jobs.
 import type { UCloudSettings } from '../../config.js';
 import { chunk, mapLimit } from '../concurrency.js';
-import type { CallOptions, GetResult, JobProvider, JobStreamEvent, ListPage, ListRequest, ProviderOptions } from '../contract.js';
-import { UpstreamError, isUpstreamError } from '../errors.js';
+import type { CallOptions, GetResult, Provider, JobStreamEvent, ListPage, ListRequest, ProviderOptions } from '../contract.js';
+import { ProviderError, isProviderError } from '../errors.js';
 import type { JobState } from '../job.js';
 import { UCloudClient } from './client.js';
 import { foldFrame, logEntries } from './follow.js';
@@ -33,7 +33,7 @@ const UCLOUD_STATES: Readonly<Record<JobState, readonly string[] | null>> = {
 /** What every read asks for: the updates (history, finish time, status text) and the parameters. */
 const READ_FLAGS = { includeUpdates: true, includeParameters: true } as const;
 
-export class UCloudProvider implements JobProvider {
+export class UCloudProvider implements Provider {
   readonly id = 'UCLOUD' as const;
   readonly listOrder = 'newest-first' as const;
   readonly client: UCloudClient;
@@ -76,7 +76,7 @@ export class UCloudProvider implements JobProvider {
     const unique = [...new Set(ids)].filter((id) => id !== '' && !id.includes(','));
     if (unique.length === 0) return ids.map(() => null);
     const batches = chunk(unique, BATCH);
-    const answers = await mapLimit(batches, 4, async (batch): Promise<JobPage | UpstreamError> => {
+    const answers = await mapLimit(batches, 4, async (batch): Promise<JobPage | ProviderError> => {
       try {
         // Sort and page size spelled out: a server's defaults are not part of the contract.
         return await this.client.browse(
@@ -84,15 +84,15 @@ export class UCloudProvider implements JobProvider {
           options,
         );
       } catch (error) {
-        if (isUpstreamError(error)) return error;
+        if (isProviderError(error)) return error;
         throw error;
       }
     });
-    const failures = answers.filter(isUpstreamError);
+    const failures = answers.filter(isProviderError);
     if (failures.length === answers.length) throw failures[0];
     const found = new Map<string, GetResult>();
     answers.forEach((answer, index) => {
-      if (isUpstreamError(answer)) {
+      if (isProviderError(answer)) {
         for (const id of batches[index] ?? []) found.set(id, answer);
         return;
       }
@@ -133,7 +133,7 @@ export class UCloudProvider implements JobProvider {
     const answer = await this.client.create([toSpecification(spec)], options);
     const id = answer.responses[0]?.id;
     if (id === undefined) {
-      throw new UpstreamError({ code: 'BAD_RESPONSE', provider: 'UCLOUD', message: 'UCLOUD POST /api/jobs: no job id in the answer' });
+      throw new ProviderError({ code: 'BAD_RESPONSE', provider: 'UCLOUD', message: 'UCLOUD POST /api/jobs: no job id in the answer' });
     }
     return id;
   }
@@ -165,7 +165,7 @@ export class UCloudProvider implements JobProvider {
         // which (and refreshes the token on a 401); if the job is there, the stream is tried once more.
         await this.client.retrieve(id, {}, { signal });
         if (attempt >= 2) {
-          throw new UpstreamError({
+          throw new ProviderError({
             code: 'UNAVAILABLE',
             provider: 'UCLOUD',
             message: `UCLOUD jobs.follow ${id}: the stream closed before its first frame`,

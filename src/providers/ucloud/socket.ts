@@ -1,7 +1,7 @@
 // The client side of one UCloud WebSocket call: opens the socket, sends the request frame and hands
 // back the frames of that stream in order. Knows the frame envelope, not what a payload means.
 import WebSocket from 'ws';
-import { UpstreamError, codeForStatus } from '../errors.js';
+import { ProviderError, codeForStatus } from '../errors.js';
 import { wsFrame, type WsFrame } from './wire.js';
 
 export type StreamFrame =
@@ -28,7 +28,7 @@ type Pending = { resolve: (value: IteratorResult<StreamFrame>) => void; reject: 
 
 /**
  * Frames of one stream, until a `response` frame, the socket closing, or `signal` aborting (all three
- * end the iteration; a failure to connect or an unreadable frame throws an `UpstreamError`).
+ * end the iteration; a failure to connect or an unreadable frame throws an `ProviderError`).
  * Breaking out of the loop closes the socket.
  */
 export async function* socketCall(options: SocketCallOptions): AsyncGenerator<StreamFrame, void, undefined> {
@@ -53,13 +53,13 @@ export async function* socketCall(options: SocketCallOptions): AsyncGenerator<St
       resolve({ value: undefined, done: true });
     }
   };
-  const fail = (error: UpstreamError): void => {
+  const fail = (error: ProviderError): void => {
     if (failure === null && !ended) failure = error;
     ended = true;
     wake();
   };
-  const error = (code: UpstreamError['code'], detail: string, status: number | null = null, cause?: unknown): UpstreamError =>
-    new UpstreamError({ code, provider: 'UCLOUD', status, message: `UCLOUD ${options.describe}: ${detail}`, cause });
+  const error = (code: ProviderError['code'], detail: string, status: number | null = null, cause?: unknown): ProviderError =>
+    new ProviderError({ code, provider: 'UCLOUD', status, message: `UCLOUD ${options.describe}: ${detail}`, cause });
 
   const socket = new WebSocket(options.url, { handshakeTimeout: options.handshakeTimeoutMs, perMessageDeflate: false });
   const onAbort = (): void => {
