@@ -3,7 +3,7 @@ import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
 import ValidationPlugin from '@pothos/plugin-validation';
 import type { GatewayContext } from '../context.js';
-import type { ProviderError } from '../providers/errors.js';
+import type { ProviderErrorFields } from './provider-error.js';
 import { decodeGlobalId, encodeGlobalId } from './global-id.js';
 import { badInput } from './input-error.js';
 
@@ -15,7 +15,7 @@ export const builder = new SchemaBuilder<{
   DefaultFieldNullability: false;
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
-  Connection: { providerErrors: ProviderError[] };
+  Connection: { providerErrors: ProviderErrorFields[] };
   Scalars: {
     DateTime: { Input: Date; Output: Date };
     JSON: { Input: unknown; Output: unknown };

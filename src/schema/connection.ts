@@ -4,21 +4,13 @@ import { decodeCursor, encodeCursor } from '../listing/cursor.js';
 import { listMerged } from '../listing/merge.js';
 import { sortKeyOf } from '../listing/order.js';
 import { ProviderError } from '../providers/errors.js';
+import { providerErrorFields, ProviderErrorRef } from './provider-error.js';
 import { builder } from './builder.js';
-import { JobProviderEnum, JobStateEnum, ProviderErrorCodeEnum } from './enums.js';
+import { JobProviderEnum, JobStateEnum } from './enums.js';
 import { JobRef } from './job.js';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
-
-export const ProviderErrorRef = builder.objectRef<ProviderError>('ProviderError').implement({
-  description: 'A backend that could not contribute to an answer; its jobs are missing from it.',
-  fields: (t) => ({
-    provider: t.field({ type: JobProviderEnum, description: 'The backend that failed.', resolve: (error) => error.provider }),
-    code: t.field({ type: ProviderErrorCodeEnum, description: 'Why it failed.', resolve: (error) => error.code }),
-    message: t.string({ description: 'What happened, for people (never contains credentials).', resolve: (error) => error.message }),
-  }),
-});
 
 export const JobFilterInput = builder.inputType('JobFilter', {
   description: 'Narrows a job list. Conditions combine with AND; a list condition matches any of its values.',
@@ -97,7 +89,7 @@ builder.queryField('jobs', (t) =>
           startCursor: edges[0]?.cursor ?? null,
           endCursor: edges[edges.length - 1]?.cursor ?? null,
         },
-        providerErrors: [...page.failures, ...disabled],
+        providerErrors: [...page.failures, ...disabled].map(providerErrorFields),
       };
     },
   }),

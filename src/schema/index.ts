@@ -7,6 +7,7 @@ import './ucloud.js';
 import './rime.js';
 import './datamanager.js';
 import './gpu.js';
+import './provider-error.js';
 import './connection.js';
 import './providers.js';
 import './mutation-errors.js';

@@ -1,8 +1,7 @@
 import type { Provider } from '../providers/contract.js';
 import { JOB_PROVIDERS, type JobProvider } from '../providers/job.js';
-import type { ProviderError } from '../providers/errors.js';
+import { providerErrorFields, ProviderErrorRef, type ProviderErrorFields } from './provider-error.js';
 import { builder } from './builder.js';
-import { ProviderErrorRef } from './connection.js';
 import { JobProviderEnum } from './enums.js';
 
 interface ProviderStatus {
@@ -11,7 +10,7 @@ interface ProviderStatus {
   reachable: boolean | null;
   latencyMs: number | null;
   checkedAt: Date | null;
-  lastError: ProviderError | null;
+  lastError: ProviderErrorFields | null;
 }
 
 const ProviderCapabilitiesRef = builder.objectRef<Provider>('ProviderCapabilities').implement({
@@ -77,7 +76,7 @@ builder.queryField('providers', (t) =>
             reachable: probe?.reachable ?? null,
             latencyMs: probe?.latencyMs ?? null,
             checkedAt: probe?.checkedAt ?? null,
-            lastError: probe?.error ?? null,
+            lastError: probe?.error ? providerErrorFields(probe.error) : null,
           };
         }),
       ),
