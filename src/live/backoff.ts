@@ -1,11 +1,10 @@
+import { backoffDelay as policyDelay } from '../providers/backoff.js';
+
 /**
- * How long to wait after `failures` consecutive failures: the normal interval doubled per failure,
- * with jitter so that many watchers recovering together do not hit a backend in step, and a cap.
+ * How long a watcher waits after `failures` consecutive failed rounds: the shared retry policy
+ * starting at two intervals, capped at 30 s and 32 intervals so a recovered backend is noticed soon.
  */
 export function backoffDelay(intervalMs: number, failures: number): number {
   if (failures <= 0) return intervalMs;
-  // At most 30 s, and never more than 32 intervals: a recovered backend is noticed soon.
-  const cap = Math.min(30_000, intervalMs * 32);
-  const base = Math.min(cap, intervalMs * 2 ** Math.min(failures, 10));
-  return Math.round(base / 2 + Math.random() * (base / 2));
+  return policyDelay({ baseMs: intervalMs * 2, maxMs: Math.min(30_000, intervalMs * 32) }, failures);
 }

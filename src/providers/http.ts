@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import type { z } from 'zod';
+import { backoffDelay } from './backoff.js';
 import { codeForStatus, ProviderError } from './errors.js';
 import type { JobProvider } from './job.js';
 import { describeZodError } from './zod.js';
@@ -271,9 +272,7 @@ export class HttpClient {
     signal: AbortSignal,
     callerSignal: AbortSignal | undefined,
   ): Promise<boolean> {
-    const exponential = Math.min(this.options.retryMaxDelayMs, this.options.retryBaseDelayMs * 2 ** (attempt - 1));
-    const jittered = exponential / 2 + Math.random() * (exponential / 2);
-    const delay = retryAfterMs ?? jittered;
+    const delay = retryAfterMs ?? backoffDelay({ baseMs: this.options.retryBaseDelayMs, maxMs: this.options.retryMaxDelayMs }, attempt);
     const remaining = this.options.timeoutMs - (Date.now() - startedAt);
     if (delay >= remaining) return false;
     try {
