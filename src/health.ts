@@ -13,8 +13,8 @@ export interface Probe {
 const PROBE_TTL_MS = 2_000;
 
 /**
- * Whether each backend answers: one light request (a one-job listing), shared by every client that
- * asks within a couple of seconds, in flight or answered.
+ * Whether each backend answers: its provider's `probe`, the lightest request that backend has,
+ * shared by every client that asks within a couple of seconds, in flight or answered.
  */
 export class ProviderHealth {
   private readonly probes = new Map<JobProvider, { startedAt: number; result: Promise<Probe> }>();
@@ -28,7 +28,7 @@ export class ProviderHealth {
     const cached = this.probes.get(id);
     if (cached && performance.now() - cached.startedAt < PROBE_TTL_MS) return cached.result;
     const startedAt = performance.now();
-    const result = backend.list({ filter: {}, pageSize: 1 }).then(
+    const result = backend.probe().then(
       (): Probe => ({ reachable: true, latencyMs: performance.now() - startedAt, error: null, checkedAt: new Date() }),
       (error: unknown): Probe => ({
         reachable: false,

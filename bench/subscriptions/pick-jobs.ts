@@ -74,7 +74,7 @@ async function createGpuJobs(providers: ProviderRegistry, count: number): Promis
   if (!(gpu instanceof GpuProvider)) throw new Error('the GPU backend is not enabled');
   const jobs: PickedJob[] = [];
   for (let i = 0; i < count; i++) {
-    const job = await gpu.create({
+    const { job } = await gpu.create({
       title: `bench ${i}`,
       task: 'BATCH',
       maxTimeoutRunMs: 24 * 3_600_000,

@@ -1,4 +1,3 @@
-import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import { JOB_PROVIDERS } from '../providers/job.js';
 import type { SortKey } from './order.js';
@@ -18,20 +17,16 @@ export function encodeCursor(key: SortKey): string {
   return Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
 }
 
-/** Decodes a cursor issued by `encodeCursor`; anything else is the client's error, said plainly. */
-export function decodeCursor(cursor: string): SortKey {
-  const invalid = () =>
-    new GraphQLError('Invalid cursor: pass back an edge cursor or pageInfo.endCursor from a previous jobs page unchanged.', {
-      extensions: { code: 'BAD_USER_INPUT', argument: 'after' },
-    });
-  if (!/^[A-Za-z0-9_-]{1,1024}$/.test(cursor)) throw invalid();
+/** Decodes a cursor issued by `encodeCursor`; null for anything else (the caller says why, plainly). */
+export function decodeCursor(cursor: string): SortKey | null {
+  if (!/^[A-Za-z0-9_-]{1,1024}$/.test(cursor)) return null;
   let json: unknown;
   try {
     json = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw invalid();
+    return null;
   }
   const parsed = cursorSchema.safeParse(json);
-  if (!parsed.success) throw invalid();
+  if (!parsed.success) return null;
   return { createdAtMs: parsed.data.t, provider: parsed.data.p, providerJobId: parsed.data.i };
 }

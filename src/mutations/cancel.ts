@@ -1,11 +1,11 @@
 // cancelJob / cancelJobs: decode, check, send each backend's cancel once per job, read back.
 import { mapLimit } from '../providers/concurrency.js';
 import type { JobProvider } from '../providers/job.js';
-import { failed, succeeded, type MutationFailure, type MutationOutcome } from './failures.js';
-import { sentFailure } from './outcome.js';
+import { sentFailure } from './backend-failure.js';
 import { isReady, preflight, type MutationDeps, type Ready } from './preflight.js';
 import { reread } from './reread.js';
-import { decodeTarget, isTarget, type Target } from './target.js';
+import { failed, succeeded, type MutationFailure, type MutationOutcome } from './result.js';
+import { isTarget, type Target, type TargetOrInvalid } from './target.js';
 
 /** Cancels in flight per backend that has no bulk call: enough to be quick, too few to flood it. */
 const CANCEL_CONCURRENCY = 4;
@@ -56,11 +56,10 @@ async function send(ready: readonly Ready[]): Promise<Sent[]> {
 }
 
 /**
- * Cancels the jobs `ids` name, answering per id in the same order. An id given twice (or two
- * spellings of one job) is acted on once and answered the same both times.
+ * Cancels the jobs `decoded` names, answering per entry in the same order. A job named twice (or by
+ * two spellings of its global ID) is acted on once and answered the same both times.
  */
-export async function cancelJobs(deps: MutationDeps, ids: readonly string[], pathOf: (index: number) => string): Promise<MutationOutcome[]> {
-  const decoded = ids.map((id, index) => decodeTarget(id, pathOf(index)));
+export async function cancelJobs(deps: MutationDeps, decoded: readonly TargetOrInvalid[]): Promise<MutationOutcome[]> {
   const distinct = new Map<string, Target>();
   for (const target of decoded) if (isTarget(target) && !distinct.has(target.globalId)) distinct.set(target.globalId, target);
   const targets = [...distinct.values()];
@@ -92,8 +91,8 @@ export async function cancelJobs(deps: MutationDeps, ids: readonly string[], pat
   });
 }
 
-export async function cancelJob(deps: MutationDeps, id: string): Promise<MutationOutcome> {
-  const [outcome] = await cancelJobs(deps, [id], () => 'id');
+export async function cancelJob(deps: MutationDeps, target: TargetOrInvalid): Promise<MutationOutcome> {
+  const [outcome] = await cancelJobs(deps, [target]);
   if (!outcome) throw new Error('cancelJob: no answer');
   return outcome;
 }

@@ -1,61 +1,50 @@
-// createGpuJob / createUCloudJob: validated input → the backend's create call → the new job.
+// createGpuJob / createUCloudJob: a validated spec → the backend's create call → the new job.
+import type { CreatedJob, CreateSpec, CreateSpecs } from '../providers/contract.js';
 import { isProviderError } from '../providers/errors.js';
-import { encodeGlobalId, TYPE_OF_PROVIDER } from '../schema/global-id.js';
-import { GpuProvider } from '../providers/gpu/provider.js';
-import type { JobProvider } from '../providers/job.js';
-import { UCloudProvider } from '../providers/ucloud/provider.js';
-import { disabled, failed, succeeded, type MutationOutcome } from './failures.js';
-import { secretsOf } from './gpu-secrets.js';
-import type { GpuJobInput } from './gpu-input.js';
-import { sentFailure } from './outcome.js';
+import { providerFor } from '../providers/registry.js';
+import { sentFailure } from './backend-failure.js';
 import type { MutationDeps } from './preflight.js';
-import { toUCloudSpec, type UCloudJobInput } from './ucloud-input.js';
+import { disabled, failed, succeeded, unsupported, type MutationOutcome } from './result.js';
 
-/** A provider object that is not the backend's own (a test double) has no create call to use. */
-function cannotCreate(provider: JobProvider): MutationOutcome {
-  return failed({ code: 'UNSUPPORTED', message: `This gateway's ${provider} backend cannot create jobs.`, provider, operation: 'create' });
-}
-
-/** The GPU API answers a create with the job itself, so no read follows. Never retried. */
-export async function createGpuJob(deps: MutationDeps, input: GpuJobInput): Promise<MutationOutcome> {
-  const provider = deps.providers.get('GPU');
-  if (!provider) return failed(disabled('GPU'));
-  if (!(provider instanceof GpuProvider)) return cannotCreate('GPU');
+/**
+ * Creates a job on `backend`, answering it as created or, when the backend answers with an id only
+ * (UCloud), as read right after. Never retried. `secrets` are values of the spec that must never
+ * come back in a message.
+ */
+export async function createJob<P extends keyof CreateSpecs>(
+  deps: MutationDeps,
+  backend: P,
+  spec: CreateSpec<P>,
+  secrets: readonly string[] = [],
+): Promise<MutationOutcome> {
+  const provider = providerFor(deps.providers, backend);
+  if (!provider) return failed(disabled(backend));
+  if (!provider.create) return failed(unsupported(backend, 'create', `This gateway's ${backend} backend cannot create jobs.`));
+  const sentAt = performance.now();
+  let created: CreatedJob;
   try {
-    const readAt = performance.now();
-    const job = await provider.create(input);
-    deps.loaders.prime(job);
-    deps.observe(job, readAt);
-    return succeeded(job);
+    created = await provider.create(spec);
   } catch (error) {
-    return failed(sentFailure(error, 'GPU', null, secretsOf(input)));
+    return failed(sentFailure(error, backend, null, secrets));
   }
-}
-
-/** UCloud answers a create with the new id only: the job is read right after. Never retried. */
-export async function createUCloudJob(deps: MutationDeps, input: UCloudJobInput): Promise<MutationOutcome> {
-  const provider = deps.providers.get('UCLOUD');
-  if (!provider) return failed(disabled('UCLOUD'));
-  if (!(provider instanceof UCloudProvider)) return cannotCreate('UCLOUD');
-  let id: string;
-  try {
-    id = await provider.create(toUCloudSpec(input));
-  } catch (error) {
-    return failed(sentFailure(error, 'UCLOUD', null));
+  if (created.job) {
+    deps.loaders.prime(created.job);
+    deps.observe(created.job, sentAt);
+    return succeeded(created.job);
   }
   // The job exists now: a failed read must not look like a failed create, or a client would
   // create it again. outcomeUnknown tells it not to.
   const unreadable = (why: string): MutationOutcome =>
     failed({
       code: 'UNAVAILABLE',
-      message: `UCloud created job ${id}, but it could not be read back (${why}). Do not create it again; look it up later by its ID.`,
-      provider: 'UCLOUD',
+      message: `${backend} created job ${created.id}, but it could not be read back (${why}). Do not create it again; look it up later by its ID.`,
+      provider: backend,
       outcomeUnknown: true,
-      jobId: encodeGlobalId(TYPE_OF_PROVIDER.UCLOUD, id),
+      existingJobId: created.id,
     });
   try {
     const readAt = performance.now();
-    const job = await deps.loaders.load('UCLOUD', id);
+    const job = await deps.loaders.load(backend, created.id);
     if (job) deps.observe(job, readAt);
     return job ? succeeded(job) : unreadable('not listed yet');
   } catch (error) {

@@ -1,10 +1,10 @@
 // extendJob / suspendJob / resumeJob: operations only some backends have (UCloud today).
 import type { Provider } from '../providers/contract.js';
-import { failed, succeeded, type MutationOutcome } from './failures.js';
-import { sentFailure } from './outcome.js';
+import { sentFailure } from './backend-failure.js';
 import { isReady, preflight, type MutationDeps } from './preflight.js';
 import { reread } from './reread.js';
-import { decodeTarget, isTarget } from './target.js';
+import { failed, succeeded, type MutationOutcome } from './result.js';
+import { isTarget, type TargetOrInvalid } from './target.js';
 
 export type LifecycleChange = { operation: 'extend'; seconds: number } | { operation: 'suspend' } | { operation: 'resume' };
 
@@ -21,9 +21,8 @@ function call(provider: Provider, id: string, change: LifecycleChange): Promise<
   }
 }
 
-/** Applies `change` to the job `globalId` names; never retried, never aborted once sent. */
-export async function changeJob(deps: MutationDeps, globalId: string, change: LifecycleChange): Promise<MutationOutcome> {
-  const target = decodeTarget(globalId, 'id');
+/** Applies `change` to the job; never retried, never aborted once sent. */
+export async function changeJob(deps: MutationDeps, target: TargetOrInvalid, change: LifecycleChange): Promise<MutationOutcome> {
   if (!isTarget(target)) return failed(target);
   const [checked] = await preflight(deps, [target], change.operation);
   if (!checked) throw new Error('changeJob: no preflight answer');

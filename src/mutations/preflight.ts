@@ -1,13 +1,12 @@
 // Everything decided before a change is sent: is the backend there, does it have the operation,
 // does the job exist, can its kind and state take the change. Each "no" costs no mutation call.
 import type { JobLoaders } from '../loaders.js';
-import type { Provider } from '../providers/contract.js';
+import { operationsOf, type JobOperation, type Provider } from '../providers/contract.js';
 import { isProviderError } from '../providers/errors.js';
 import { isTerminal, type Job } from '../providers/job.js';
 import type { ProviderRegistry } from '../providers/registry.js';
-import { disabled, notFound, type MutationFailure, type Operation } from './failures.js';
-import { unsupportedKind } from './kinds.js';
-import { readFailure } from './outcome.js';
+import { readFailure } from './backend-failure.js';
+import { disabled, notFound, unsupported, type MutationFailure } from './result.js';
 import type { Target } from './target.js';
 
 /** What the mutation logic needs of a request: the enabled backends and its batching loaders. */
@@ -18,8 +17,6 @@ export interface MutationDeps {
   observe: (job: Job, readAt: number) => void;
 }
 
-export type JobOperation = Exclude<Operation, 'create'>;
-
 /** A job that passed every check: the change may be sent. */
 export interface Ready {
   target: Target;
@@ -28,13 +25,9 @@ export interface Ready {
   job: Job;
 }
 
-function hasOperation(provider: Provider, operation: JobOperation): boolean {
-  return operation === 'cancel' || typeof provider[operation] === 'function';
-}
-
 function checkJob(target: Target, provider: Provider, job: Job, operation: JobOperation): Ready | MutationFailure {
-  const kind = unsupportedKind(job, operation);
-  if (kind !== null) return { code: 'UNSUPPORTED', message: kind, provider: target.provider, operation };
+  const kind = provider.unsupportedFor?.(job, operation) ?? null;
+  if (kind !== null) return unsupported(target.provider, operation, kind);
   if (isTerminal(job.state)) {
     return {
       code: 'REJECTED',
@@ -54,13 +47,8 @@ export async function preflight(deps: MutationDeps, targets: readonly Target[], 
   const checks = targets.map((target): Promise<Ready | MutationFailure> | MutationFailure => {
     const provider = deps.providers.get(target.provider);
     if (!provider) return disabled(target.provider);
-    if (!hasOperation(provider, operation)) {
-      return {
-        code: 'UNSUPPORTED',
-        message: `${target.provider} has no ${operation} operation: only UCloud jobs can be extended, suspended and resumed.`,
-        provider: target.provider,
-        operation,
-      };
+    if (!operationsOf(provider)[operation]) {
+      return unsupported(target.provider, operation, `${target.provider} has no ${operation} operation: ${whoHas(deps.providers, operation)}.`);
     }
     return deps.loaders.load(target.provider, target.id).then(
       (job) => (job === null ? notFound(target.provider, target.id, target.globalId) : checkJob(target, provider, job, operation)),
@@ -71,6 +59,12 @@ export async function preflight(deps: MutationDeps, targets: readonly Target[], 
     );
   });
   return Promise.all(checks);
+}
+
+/** `only UCLOUD jobs have it`: the backends of this gateway that do. */
+function whoHas(providers: ProviderRegistry, operation: JobOperation): string {
+  const having = [...providers.values()].filter((provider) => operationsOf(provider)[operation]).map((provider) => provider.id);
+  return having.length === 0 ? 'no backend of this gateway has it' : `only ${having.join(' and ')} jobs have it`;
 }
 
 export function isReady(value: Ready | MutationFailure): value is Ready {

@@ -1,6 +1,7 @@
 import { isProviderError } from '../providers/errors.js';
 import type { Job } from '../providers/job.js';
-import type { JobOperation, MutationDeps, Ready } from './preflight.js';
+import type { JobOperation } from '../providers/contract.js';
+import type { MutationDeps, Ready } from './preflight.js';
 
 /**
  * The jobs as they are after a change that was applied, aligned with `applied`: read again past the

@@ -1,9 +1,10 @@
-import { GraphQLError } from 'graphql';
 import type { JobProvider } from '../providers/job.js';
-import { decodeJobId } from '../schema/global-id.js';
-import { invalidInput, type InvalidInputFailure } from './failures.js';
+import type { InvalidInputFailure } from './result.js';
 
-/** The job a mutation is about: its backend and its ID there. */
+/**
+ * The job a mutation is about: its backend and its ID there. Global IDs are read at the schema
+ * edge; a mutation gets a target, or the input failure of an ID that names none.
+ */
 export interface Target {
   provider: JobProvider;
   id: string;
@@ -11,16 +12,8 @@ export interface Target {
   globalId: string;
 }
 
-/** Reads a job's global ID; a malformed or foreign one is the caller's input error at `path`. */
-export function decodeTarget(globalId: string, path: string): Target | InvalidInputFailure {
-  try {
-    return decodeJobId(globalId);
-  } catch (error) {
-    if (!(error instanceof GraphQLError)) throw error;
-    return invalidInput([{ path, message: error.message }]);
-  }
-}
+export type TargetOrInvalid = Target | InvalidInputFailure;
 
-export function isTarget(value: Target | InvalidInputFailure): value is Target {
+export function isTarget(value: TargetOrInvalid): value is Target {
   return 'provider' in value && 'globalId' in value;
 }

@@ -1,8 +1,10 @@
 // The one contract every backend implements. The schema, the loaders and the live layer only ever
 // talk to this interface; each `providers/<backend>/provider.ts` turns it into wire calls.
 import type { ProviderError } from './errors.js';
+import type { HttpTuning } from './http.js';
+import type { Job, JobProvider, JobState } from './job.js';
+import type { GpuJobSpec, UCloudJobSpec } from './specs.js';
 import type { SkippedItems } from './tolerance.js';
-import type { Job, JobState, JobProvider } from './job.js';
 
 export interface JobFilter {
   providers?: readonly JobProvider[] | null;
@@ -62,8 +64,26 @@ export interface LogPoll {
   cursor: string;
 }
 
+/** What every call takes besides its arguments: the caller's signal aborts the upstream request. */
 export interface CallOptions {
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
+}
+
+/** Changes to an existing job; `create` is the one operation that has no job yet. */
+export type JobOperation = 'cancel' | 'extend' | 'suspend' | 'resume';
+export type Operation = JobOperation | 'create';
+
+/** What each backend creates jobs from, in the gateway's own terms (`specs.ts`). */
+export interface CreateSpecs {
+  GPU: GpuJobSpec;
+  UCLOUD: UCloudJobSpec;
+}
+export type CreateSpec<P extends JobProvider> = P extends keyof CreateSpecs ? CreateSpecs[P] : never;
+
+/** A job just created: its id, and the job itself when the backend's answer carries it (else read it). */
+export interface CreatedJob {
+  id: string;
+  job: Job | null;
 }
 
 /** One step of a backend's own live stream (UCloud `follow`). */
@@ -73,14 +93,15 @@ export interface JobStreamEvent {
   logs: LogEntry[];
 }
 
-/** What every provider factory receives besides its backend's credentials. */
-export interface ProviderOptions {
-  /** `UPSTREAM_TIMEOUT_MS`: the deadline of one upstream call, retries included. */
-  timeoutMs: number;
-}
+/** What every provider factory receives besides its backend's settings: how its calls are tuned. */
+export type ProviderOptions = HttpTuning;
 
-export interface Provider {
-  readonly id: JobProvider;
+/**
+ * A backend. The optional methods are its capabilities: a backend without `extend` cannot extend,
+ * and `operationsOf` is how the schema and the mutations alike read them.
+ */
+export interface Provider<P extends JobProvider = JobProvider> {
+  readonly id: P;
   /**
    * `newest-first`: list pages come in `createdAt` descending order, so a merged listing can stop
    * reading early. `unordered`: every page must be read before the newest job is known.
@@ -102,6 +123,15 @@ export interface Provider {
   extend?(id: string, seconds: number, options?: CallOptions): Promise<void>;
   suspend?(id: string, options?: CallOptions): Promise<void>;
   resume?(id: string, options?: CallOptions): Promise<void>;
+  /** Creates a job from the backend's own spec; never retried. */
+  create?(spec: CreateSpec<P>, options?: CallOptions): Promise<CreatedJob>;
+  /**
+   * Why `job` can never take `operation` whatever its state (its kind does not allow it), or null.
+   * Absent: every job of the backend can, as far as the gateway knows.
+   */
+  unsupportedFor?(job: Job, operation: JobOperation): string | null;
+  /** One light request showing that the backend answers and accepts the credentials. */
+  probe(options?: CallOptions): Promise<void>;
   /**
    * Live output, one of two ways: polled increments (`pollLogs`: what is new since `cursor`, null
    * meaning from the beginning) or the backend's own stream (`follow`, which also carries state).
@@ -110,4 +140,25 @@ export interface Provider {
   follow?(id: string, options?: CallOptions): AsyncIterable<JobStreamEvent>;
   /** Releases connections; the provider is unusable afterwards. */
   close(): Promise<void>;
+}
+
+/** What a backend can do at all, read off the contract's optional methods (a job may allow less). */
+export interface ProviderOperations {
+  cancel: boolean;
+  create: boolean;
+  extend: boolean;
+  suspend: boolean;
+  resume: boolean;
+  logs: boolean;
+}
+
+export function operationsOf(provider: Provider): ProviderOperations {
+  return {
+    cancel: true,
+    create: typeof provider.create === 'function',
+    extend: typeof provider.extend === 'function',
+    suspend: typeof provider.suspend === 'function',
+    resume: typeof provider.resume === 'function',
+    logs: typeof provider.pollLogs === 'function' || typeof provider.follow === 'function',
+  };
 }

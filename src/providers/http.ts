@@ -2,6 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import type { z } from 'zod';
 import { backoffDelay } from './backoff.js';
+import type { CallOptions } from './contract.js';
+import { headerSecrets, redact } from './redact.js';
 import { codeForStatus, ProviderError } from './errors.js';
 import type { JobProvider } from './job.js';
 import { describeZodError } from './zod.js';
@@ -26,27 +28,28 @@ export interface SignableRequest extends OutgoingRequest {
   body: string | undefined;
 }
 
-export interface HttpClientOptions {
+/** How one backend's calls are tuned (configurable per backend; absent values take the defaults). */
+export interface HttpTuning {
+  /** Deadline for one call, retries included (`UPSTREAM_TIMEOUT_MS`, or the backend's own). */
+  timeoutMs: number;
+  /** Extra attempts of an idempotent request. */
+  retries?: number;
+  retryBaseDelayMs?: number;
+  retryMaxDelayMs?: number;
+  /** Connections kept open to the backend's origin. */
+  connections?: number;
+}
+
+export interface HttpClientOptions extends HttpTuning {
   provider: JobProvider;
   baseUrl: string;
-  /** Deadline for one call, retries included (`UPSTREAM_TIMEOUT_MS`). */
-  timeoutMs: number;
   /** Headers that authenticate one attempt; called again for every retry so signatures stay fresh. */
   authenticate?: (request: SignableRequest) => Promise<Record<string, string>> | Record<string, string>;
   /** Called on 401; when it resolves true (new credentials obtained) the request is sent once more. */
   onUnauthorized?: () => Promise<boolean>;
   /** Pulls the backend's own message out of an error body (already JSON-parsed). */
   errorMessage?: (body: unknown) => string | undefined;
-  /** Extra retries for idempotent requests. */
-  retries?: number;
-  retryBaseDelayMs?: number;
-  retryMaxDelayMs?: number;
-  connections?: number;
   maxResponseBytes?: number;
-}
-
-export interface CallOptions {
-  signal?: AbortSignal;
 }
 
 const DEFAULTS = {
@@ -69,14 +72,6 @@ export function parseRetryAfter(value: string | string[] | undefined, now = Date
   if (/^\d+(\.\d+)?$/.test(raw.trim())) return Math.round(Number(raw) * 1000);
   const at = Date.parse(raw);
   return Number.isNaN(at) ? null : Math.max(0, at - now);
-}
-
-function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret.length >= 8) out = out.split(secret).join('[redacted]');
-  }
-  return out;
 }
 
 const CONNECT_REFUSED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
@@ -156,8 +151,7 @@ export class HttpClient {
       let body: string;
       try {
         const auth = this.options.authenticate ? await this.options.authenticate(signable) : {};
-        // A backend may echo the bare token, without the `Bearer ` scheme, so redact the parts too.
-        secrets = Object.values(auth).flatMap((value) => [value, ...value.split(/\s+/)]);
+        secrets = headerSecrets(auth);
         const response = await this.pool.request({
           method: request.method,
           path: signable.query ? `${signable.fullPath}?${signable.query}` : signable.fullPath,

@@ -22,3 +22,9 @@ export function createProviders(config: Config): ProviderRegistry {
 export async function closeProviders(providers: ProviderRegistry): Promise<void> {
   await Promise.allSettled([...providers.values()].map((provider) => provider.close()));
 }
+
+/** The provider of one backend, typed as that backend's (its `create` takes that backend's spec). */
+export function providerFor<P extends JobProvider>(providers: ProviderRegistry, id: P): Provider<P> | undefined {
+  // `createProviders` files each provider under its own id, so the entry for `id` is a Provider<P>.
+  return providers.get(id) as Provider<P> | undefined;
+}

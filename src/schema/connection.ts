@@ -1,8 +1,9 @@
+import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import type { JobFilter } from '../providers/contract.js';
 import { decodeCursor, encodeCursor } from '../listing/cursor.js';
 import { listMerged } from '../listing/merge.js';
-import { sortKeyOf } from '../listing/order.js';
+import { sortKeyOf, type SortKey } from '../listing/order.js';
 import { ProviderError } from '../providers/errors.js';
 import { providerErrorFields, ProviderErrorRef } from './provider-error.js';
 import { builder } from './builder.js';
@@ -55,6 +56,17 @@ const JobConnectionRef = builder.connectionObject(
   { name: 'JobEdge', description: 'A job and its position in the list.' },
 );
 
+/** The `after` argument's position; a cursor this gateway did not issue is the client's error. */
+function afterCursor(cursor: string): SortKey {
+  const key = decodeCursor(cursor);
+  if (key === null) {
+    throw new GraphQLError('Invalid cursor: pass back an edge cursor or pageInfo.endCursor from a previous jobs page unchanged.', {
+      extensions: { code: 'BAD_USER_INPUT', argument: 'after' },
+    });
+  }
+  return key;
+}
+
 builder.queryField('jobs', (t) =>
   t.field({
     type: JobConnectionRef,
@@ -72,7 +84,7 @@ builder.queryField('jobs', (t) =>
     },
     resolve: async (_root, args, context) => {
       const first = args.first ?? DEFAULT_PAGE_SIZE;
-      const after = args.after ? decodeCursor(args.after) : null;
+      const after = args.after ? afterCursor(args.after) : null;
       const filter: JobFilter = args.filter ?? {};
       const wanted = filter.providers && filter.providers.length > 0 ? filter.providers : null;
       const providers = [...context.services.providers.values()].filter((p) => !wanted || wanted.includes(p.id));

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import type { InputIssue } from '../mutations/failures.js';
+import { describeIssues, type InputIssue } from '../mutations/result.js';
 
 /** A standard-schema issue, as the validation plugin reports it. */
 export interface SchemaIssue {
@@ -18,8 +18,7 @@ export class InvalidInputError extends GraphQLError {
   readonly issues: readonly InputIssue[];
 
   constructor(issues: readonly InputIssue[]) {
-    const text = issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join('; ');
-    super(`Invalid input: ${text}`, { extensions: { code: 'BAD_USER_INPUT', issues } });
+    super(describeIssues(issues), { extensions: { code: 'BAD_USER_INPUT', issues } });
     this.issues = issues;
   }
 }

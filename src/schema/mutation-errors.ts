@@ -7,10 +7,11 @@ import {
   type RejectedFailure,
   type UnavailableFailure,
   type UnsupportedFailure,
-} from '../mutations/failures.js';
+} from '../mutations/result.js';
 import type { Job } from '../providers/job.js';
 import { builder } from './builder.js';
 import { describedEnum, JobProviderEnum } from './enums.js';
+import { encodeGlobalId, TYPE_OF_PROVIDER } from './global-id.js';
 import { InvalidInputError, type InputIssue } from './input-error.js';
 import { JobRef } from './job.js';
 
@@ -116,7 +117,8 @@ builder.objectType(UnavailableError, {
       nullable: true,
       description:
         'Global ID of the job concerned when it is known to exist although it could not be read (a job created but not read back): look it up instead of creating it again.',
-      resolve: (error) => error.failure.jobId ?? null,
+      resolve: (error) =>
+        error.failure.existingJobId === undefined ? null : encodeGlobalId(TYPE_OF_PROVIDER[error.failure.provider], error.failure.existingJobId),
     }),
     outcomeUnknown: t.boolean({
       description:

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { cancelJob, cancelJobs } from '../mutations/cancel.js';
 import { builder } from './builder.js';
-import { mutationDeps } from './mutation-context.js';
+import { mutationDeps, targetOf } from './mutation-context.js';
 import { JobMutationResultRef, toResult } from './mutation-errors.js';
 
 export const MAX_CANCEL_IDS = 100;
@@ -12,7 +12,7 @@ builder.mutationField('cancelJob', (t) =>
     description:
       'Cancels a job on whichever backend holds it: UCloud `terminate`, RIME CancelJob (stress tests, firewall batch tests and file scans only), Data Manager instance deletion, GPU cancel. The job usually shows `CANCELLING` until the backend has stopped it. A job that has already ended is a `RejectedError`. Never retried by the gateway.',
     args: { id: t.arg.id({ required: true, description: 'Global ID of the job (`Job.id`).' }) },
-    resolve: async (_root, { id }, context) => toResult(await cancelJob(mutationDeps(context), String(id))),
+    resolve: async (_root, { id }, context) => toResult(await cancelJob(mutationDeps(context), targetOf(id, 'id'))),
   }),
 );
 
@@ -28,6 +28,6 @@ builder.mutationField('cancelJobs', (t) =>
       }),
     },
     resolve: async (_root, { ids }, context) =>
-      (await cancelJobs(mutationDeps(context), ids.map(String), (index) => `ids.${index}`)).map(toResult),
+      (await cancelJobs(mutationDeps(context), ids.map((id, index) => targetOf(id, `ids.${index}`)))).map(toResult),
   }),
 );

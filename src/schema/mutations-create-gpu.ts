@@ -1,4 +1,5 @@
-import { createGpuJob } from '../mutations/create.js';
+import { createJob } from '../mutations/create.js';
+import { secretsOf } from '../mutations/gpu-secrets.js';
 import {
   DEFAULT_ASSIGN_MS,
   DEFAULT_NODE_COUNT,
@@ -92,6 +93,6 @@ builder.mutationField('createGpuJob', (t) =>
     description:
       'Creates a job on the GPU compute cloud and answers it as created (usually `QUEUED`). Invalid input is an `InvalidInputError` listing every broken rule, and nothing is sent. Credentials in the input reach the backend and are never returned. Never retried by the gateway: after an `UnavailableError` with `outcomeUnknown`, look for the job before creating it again.',
     args: { input: t.arg({ type: CreateGpuJobInputRef, required: true, description: 'The job to create.' }).validate(gpuJobInputSchema) },
-    resolve: async (_root, { input }, context) => toResult(await createGpuJob(mutationDeps(context), input)),
+    resolve: async (_root, { input }, context) => toResult(await createJob(mutationDeps(context), 'GPU', input, secretsOf(input))),
   }),
 );

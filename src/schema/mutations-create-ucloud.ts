@@ -1,5 +1,5 @@
-import { createUCloudJob } from '../mutations/create.js';
-import { MAX_NAME_LENGTH, MAX_REPLICAS, ucloudJobInputSchema } from '../mutations/ucloud-input.js';
+import { createJob } from '../mutations/create.js';
+import { MAX_NAME_LENGTH, MAX_REPLICAS, toUCloudSpec, ucloudJobInputSchema } from '../mutations/ucloud-input.js';
 import { builder } from './builder.js';
 import { DurationInputRef } from './duration-input.js';
 import { mutationDeps } from './mutation-context.js';
@@ -50,6 +50,6 @@ builder.mutationField('createUCloudJob', (t) =>
     description:
       'Creates a UCloud job and answers it as read right after (usually `QUEUED`). Invalid input is an `InvalidInputError` listing every broken rule, and nothing is sent. Never retried by the gateway: after an `UnavailableError` with `outcomeUnknown`, look for the job before creating it again.',
     args: { input: t.arg({ type: CreateUCloudJobInputRef, required: true, description: 'The job to create.' }).validate(ucloudJobInputSchema) },
-    resolve: async (_root, { input }, context) => toResult(await createUCloudJob(mutationDeps(context), input)),
+    resolve: async (_root, { input }, context) => toResult(await createJob(mutationDeps(context), 'UCLOUD', toUCloudSpec(input))),
   }),
 );

@@ -2,7 +2,7 @@ import { durationSchema } from '../mutations/duration.js';
 import { changeJob } from '../mutations/lifecycle.js';
 import { builder } from './builder.js';
 import { DurationInputRef } from './duration-input.js';
-import { mutationDeps } from './mutation-context.js';
+import { mutationDeps, targetOf } from './mutation-context.js';
 import { JobMutationResultRef, toResult } from './mutation-errors.js';
 
 const ONLY_UCLOUD = 'Only UCloud jobs have it: on any other backend the answer is an `UnsupportedError` and nothing is sent.';
@@ -16,7 +16,7 @@ builder.mutationField('extendJob', (t) =>
       duration: t.arg({ type: DurationInputRef, required: true, description: 'How much time to add.' }).validate(durationSchema),
     },
     resolve: async (_root, { id, duration }, context) =>
-      toResult(await changeJob(mutationDeps(context), String(id), { operation: 'extend', seconds: duration })),
+      toResult(await changeJob(mutationDeps(context), targetOf(id, 'id'), { operation: 'extend', seconds: duration })),
   }),
 );
 
@@ -25,7 +25,7 @@ builder.mutationField('suspendJob', (t) =>
     type: JobMutationResultRef,
     description: `Pauses a running job (UCloud \`suspend\`); \`resumeJob\` continues it. ${ONLY_UCLOUD} Never retried by the gateway.`,
     args: { id: t.arg.id({ required: true, description: 'Global ID of the job (`Job.id`).' }) },
-    resolve: async (_root, { id }, context) => toResult(await changeJob(mutationDeps(context), String(id), { operation: 'suspend' })),
+    resolve: async (_root, { id }, context) => toResult(await changeJob(mutationDeps(context), targetOf(id, 'id'), { operation: 'suspend' })),
   }),
 );
 
@@ -34,6 +34,6 @@ builder.mutationField('resumeJob', (t) =>
     type: JobMutationResultRef,
     description: `Continues a suspended job (UCloud \`unsuspend\`). ${ONLY_UCLOUD} Never retried by the gateway.`,
     args: { id: t.arg.id({ required: true, description: 'Global ID of the job (`Job.id`).' }) },
-    resolve: async (_root, { id }, context) => toResult(await changeJob(mutationDeps(context), String(id), { operation: 'resume' })),
+    resolve: async (_root, { id }, context) => toResult(await changeJob(mutationDeps(context), targetOf(id, 'id'), { operation: 'resume' })),
   }),
 );

@@ -1,4 +1,4 @@
-import type { Provider } from '../providers/contract.js';
+import { operationsOf, type Provider, type ProviderOperations } from '../providers/contract.js';
 import { JOB_PROVIDERS, type JobProvider } from '../providers/job.js';
 import { providerErrorFields, ProviderErrorRef, type ProviderErrorFields } from './provider-error.js';
 import { builder } from './builder.js';
@@ -13,18 +13,15 @@ interface ProviderStatus {
   lastError: ProviderErrorFields | null;
 }
 
-const ProviderCapabilitiesRef = builder.objectRef<Provider>('ProviderCapabilities').implement({
+const ProviderCapabilitiesRef = builder.objectRef<ProviderOperations>('ProviderCapabilities').implement({
   description: 'What a backend supports at all (a particular job may allow less: see `Job.capabilities`).',
   fields: (t) => ({
-    cancel: t.boolean({ description: 'Jobs can be cancelled (RIME: only some job types).', resolve: () => true }),
-    create: t.boolean({ description: 'Jobs can be created through this gateway.', resolve: (p) => 'create' in p && typeof p.create === 'function' }),
-    extend: t.boolean({ description: 'Time allocations can be extended.', resolve: (p) => typeof p.extend === 'function' }),
-    suspend: t.boolean({ description: 'Jobs can be suspended.', resolve: (p) => typeof p.suspend === 'function' }),
-    resume: t.boolean({ description: 'Suspended jobs can be resumed.', resolve: (p) => typeof p.resume === 'function' }),
-    logs: t.boolean({
-      description: 'Live output or events are available (`jobLogs`).',
-      resolve: (p) => typeof p.pollLogs === 'function' || typeof p.follow === 'function',
-    }),
+    cancel: t.exposeBoolean('cancel', { description: 'Jobs can be cancelled (RIME: only some job types).' }),
+    create: t.exposeBoolean('create', { description: 'Jobs can be created through this gateway.' }),
+    extend: t.exposeBoolean('extend', { description: 'Time allocations can be extended.' }),
+    suspend: t.exposeBoolean('suspend', { description: 'Jobs can be suspended.' }),
+    resume: t.exposeBoolean('resume', { description: 'Suspended jobs can be resumed.' }),
+    logs: t.exposeBoolean('logs', { description: 'Live output or events are available (`jobLogs`).' }),
   }),
 });
 
@@ -55,7 +52,7 @@ const ProviderStatusRef = builder.objectRef<ProviderStatus>('ProviderStatus').im
       type: ProviderCapabilitiesRef,
       nullable: true,
       description: 'What the backend supports; null when it is not enabled.',
-      resolve: (s) => s.backend,
+      resolve: (s) => (s.backend ? operationsOf(s.backend) : null),
     }),
   }),
 });

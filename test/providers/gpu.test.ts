@@ -389,7 +389,7 @@ describe('list', () => {
 
   it('keeps later pages stable while jobs are being created', async () => {
     const first = await provider.list({ filter: {}, pageSize: 20 });
-    const created = await provider.create({
+    const { job: created } = await provider.create({
       title: 'inserted mid-listing',
       task: 'BATCH',
       maxTimeoutRunMs: 600_000,
@@ -665,7 +665,7 @@ describe('create', () => {
 
   it('creates a job from the canonical body, applies defaults, and runs it to the end', async () => {
     const before = sim.server.count('POST /v1/jobs');
-    const job = await provider.create(spec);
+    const { job } = await provider.create(spec);
     expect(sim.server.count('POST /v1/jobs') - before).toBe(1);
     const sent = lastRequest('POST /v1/jobs').body;
     expect(sent).toBe(canonicalJson(body));

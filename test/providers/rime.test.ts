@@ -251,7 +251,7 @@ describe('RIME provider against the simulator', () => {
   it('reads FULL progress; BASIC leaves it out', async () => {
     const id = pick((f) => f.jobType === 'JOB_TYPE_MODEL_STRESS_TEST' && f.status === 'JOB_STATUS_RUNNING' && f.cancellable);
     used.delete(id); // read-only here; the log test may use it
-    const client = new RimeClient({ baseUrl: sim.url, apiKey: sim.credentials.apiKey, timeoutMs: 5_000 });
+    const client = new RimeClient({ url: sim.url, apiKey: sim.credentials.apiKey }, { timeoutMs: 5_000 });
     try {
       const full = toJob(await client.getJob(id, 'JOB_VIEW_FULL'));
       const basic = toJob(await client.getJob(id, 'JOB_VIEW_BASIC'));
@@ -271,7 +271,7 @@ describe('RIME provider against the simulator', () => {
   });
 
   it('GetProjectID and GetTestRunID answer from the job', async () => {
-    const client = new RimeClient({ baseUrl: sim.url, apiKey: sim.credentials.apiKey, timeoutMs: 5_000 });
+    const client = new RimeClient({ url: sim.url, apiKey: sim.credentials.apiKey }, { timeoutMs: 5_000 });
     try {
       const done = pick((f) => f.jobType === 'JOB_TYPE_MODEL_STRESS_TEST' && f.status === 'JOB_STATUS_SUCCEEDED');
       expect((await client.getProjectId(done)).projectId).toBe(sim.describe(done)?.projectId);

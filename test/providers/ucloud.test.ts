@@ -428,7 +428,7 @@ describe('UCloud provider against the Kotlin simulator', () => {
       parameters: { nsteps: { type: 'integer', value: 50_000 } },
       timeAllocation: { hours: 4, minutes: 1, seconds: 30 },
     };
-    const id = await provider.create(spec);
+    const { id } = await provider.create(spec);
     expect(id).toMatch(/^\d+$/);
     expect(JSON.parse(lastRequest(sim, 'POST /api/jobs').body)).toEqual({ items: [wire] });
     expect(sim.inventory().find((item) => item.id === id)).toMatchObject({ state: 'IN_QUEUE', name: 'lysozyme_md_run_99', createdAtMs: clock.now() });
@@ -445,7 +445,7 @@ describe('UCloud provider against the Kotlin simulator', () => {
   });
 
   it('follows a job: state through to the end and exactly the output the simulator wrote', async () => {
-    const id = await provider.create(TERMINAL_SPEC);
+    const { id } = await provider.create(TERMINAL_SPEC);
     const before = sim.server.count('WS jobs.follow');
     const events = await followToEnd(provider, clock, id, 6_000);
     expect(sim.server.count('WS jobs.follow') - before).toBe(1);
@@ -647,7 +647,7 @@ describe('UCloud provider against the Go backend dialect', () => {
   });
 
   it('follows until the server closes the socket, with exactly the written output', async () => {
-    const id = await provider.create({ ...TERMINAL_SPEC, application: { name: 'jupyter-lab', version: '4.2.5' }, replicas: 1 });
+    const { id } = await provider.create({ ...TERMINAL_SPEC, application: { name: 'jupyter-lab', version: '4.2.5' }, replicas: 1 });
     const events = await followToEnd(provider, clock, id, 6_000);
     expect(events[0]?.job?.state).toBe('QUEUED');
     expect(events.findLast((event) => event.job)?.job?.state).toBe('EXPIRED');

@@ -8,21 +8,22 @@ import type { World } from './gateway.js';
  * A fresh BATCH job on the GPU simulator, created through the gateway's own provider: it queues,
  * runs and ends as the test moves the clock.
  */
-export function newGpuJob(world: World, overrides: Partial<GpuJobSpec> = {}): Promise<GpuJob> {
+export async function newGpuJob(world: World, overrides: Partial<GpuJobSpec> = {}): Promise<GpuJob> {
   const provider = world.gateway.services.providers.get('GPU') as GpuProvider;
-  return provider.create({
+  const created = await provider.create({
     title: 'test job',
     task: 'BATCH',
     maxTimeoutRunMs: 24 * 3_600_000,
     docker: { image: 'pytorch/pytorch', tag: '2.5.1-cuda12.4-cudnn9-runtime' },
     ...overrides,
   });
+  return created.job;
 }
 
 /** A fresh UCloud job (a batch application on a standard node); resolves to its id. */
-export function newUCloudJob(world: World, overrides: Partial<UCloudJobSpec> = {}): Promise<string> {
+export async function newUCloudJob(world: World, overrides: Partial<UCloudJobSpec> = {}): Promise<string> {
   const provider = world.gateway.services.providers.get('UCLOUD') as UCloudProvider;
-  return provider.create({
+  const created = await provider.create({
     application: { name: 'gromacs', version: '2024.3' },
     product: { id: 'u1-standard-8', category: 'u1-standard', provider: 'ucloud' },
     name: 'test job',
@@ -31,4 +32,5 @@ export function newUCloudJob(world: World, overrides: Partial<UCloudJobSpec> = {
     timeAllocationSeconds: 3 * 3_600,
     ...overrides,
   });
+  return created.id;
 }

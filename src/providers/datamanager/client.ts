@@ -6,7 +6,8 @@
 // Task events are read with an explicit `event_limit` and the last ordinal seen, never relying on
 // the server's default page.
 import type { DataManagerSettings } from '../../config.js';
-import { HttpClient, type CallOptions } from '../http.js';
+import type { CallOptions, ProviderOptions } from '../contract.js';
+import { HttpClient } from '../http.js';
 import { encodeQuery } from '../query.js';
 import {
   errorBodySchema,
@@ -36,11 +37,6 @@ export interface GetTaskOptions extends CallOptions {
   eventPriorOrdinal?: number;
 }
 
-export interface DataManagerClientOptions {
-  timeoutMs: number;
-  retries?: number;
-}
-
 /** The `{"error": "..."}` text of a Data Manager error answer. */
 export function errorMessage(body: unknown): string | undefined {
   const parsed = errorBodySchema.safeParse(body);
@@ -52,19 +48,14 @@ const segment = (id: string): string => encodeURIComponent(id);
 export class DataManagerClient {
   private readonly http: HttpClient;
 
-  constructor(settings: Pick<DataManagerSettings, 'url' | 'token'>, options: DataManagerClientOptions) {
+  constructor(settings: Pick<DataManagerSettings, 'url' | 'token'>, options: ProviderOptions) {
     const authorization = `Bearer ${settings.token}`;
     this.http = new HttpClient({
+      ...options,
       provider: 'DATA_MANAGER',
       baseUrl: settings.url,
-      timeoutMs: options.timeoutMs,
-      ...(options.retries === undefined ? {} : { retries: options.retries }),
       authenticate: () => ({ authorization }),
-      // HttpClient redacts the whole header value; a body echoing the bare token is caught here.
-      errorMessage: (body) => {
-        const message = errorMessage(body);
-        return message === undefined || settings.token.length < 6 ? message : message.split(settings.token).join('[redacted]');
-      },
+      errorMessage,
     });
   }
 

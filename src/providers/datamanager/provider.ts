@@ -1,7 +1,7 @@
 import type { DataManagerSettings } from '../../config.js';
 import { getEach } from '../concurrency.js';
 import type { CallOptions, GetResult, Provider, ListPage, ListRequest, LogEntry, LogPoll, ProviderOptions } from '../contract.js';
-import { ProviderError } from '../errors.js';
+import { isProviderError, ProviderError } from '../errors.js';
 import { skippedError } from '../tolerance.js';
 import type { JobState } from '../job.js';
 import { DataManagerClient } from './client.js';
@@ -11,6 +11,8 @@ import { INSTANCE_PHASES } from './wire.js';
 /** Every unified state a Data Manager instance can be in (unknown phases read as UNKNOWN). */
 const PRODUCIBLE: ReadonlySet<JobState> = new Set<JobState>([...INSTANCE_PHASES.map(toJobState), 'UNKNOWN', 'CANCELLING']);
 const PROJECT_ID = /^project-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A well-formed instance id no instance has (ids are random UUIDs). */
+const PROBE_INSTANCE = 'instance-00000000-0000-0000-0000-000000000000';
 /** How long a deletion is remembered; an instance is normally gone seconds after its DELETE. */
 const DELETION_MEMORY_MS = 30 * 60_000;
 
@@ -37,7 +39,7 @@ function readCursor(cursor: string | null): LogCursor {
   }
 }
 
-export class DataManagerProvider implements Provider {
+export class DataManagerProvider implements Provider<'DATA_MANAGER'> {
   readonly id = 'DATA_MANAGER' as const;
   /** `GET /instance` answers everything at once, in no guaranteed order. */
   readonly listOrder = 'unordered' as const;
@@ -107,6 +109,20 @@ export class DataManagerProvider implements Provider {
     });
   }
 
+  /**
+   * The listing has no paging (it costs as much as every instance), so the probe asks for an
+   * instance that cannot exist: a 404 shows the service answers and took the token (it checks the
+   * token before it looks the instance up).
+   */
+  async probe(options: CallOptions = {}): Promise<void> {
+    try {
+      await this.client.getInstance(PROBE_INSTANCE, options);
+    } catch (error) {
+      if (isProviderError(error) && error.code === 'NOT_FOUND') return;
+      throw error;
+    }
+  }
+
   async cancel(id: string, options: CallOptions & { reason?: string } = {}): Promise<void> {
     // The Data Manager's DELETE takes no reason.
     await this.client.terminateInstance(id, { signal: options.signal });
@@ -153,5 +169,5 @@ export class DataManagerProvider implements Provider {
 }
 
 export function createProvider(settings: DataManagerSettings, options: ProviderOptions): DataManagerProvider {
-  return new DataManagerProvider(new DataManagerClient(settings, { timeoutMs: options.timeoutMs }));
+  return new DataManagerProvider(new DataManagerClient(settings, options));
 }

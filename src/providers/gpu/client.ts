@@ -1,5 +1,6 @@
 import type { GpuSettings } from '../../config.js';
-import { HttpClient, type CallOptions, type HttpClientOptions } from '../http.js';
+import type { CallOptions, ProviderOptions } from '../contract.js';
+import { HttpClient } from '../http.js';
 import { encodeQuery, type QueryParams } from '../query.js';
 import { canonicalJson, signedHeaders, type GpuCredentials } from './signing.js';
 import {
@@ -43,7 +44,6 @@ export interface ListJobRunsQuery {
   limit?: number;
 }
 
-export type GpuClientOptions = { timeoutMs: number } & Partial<Pick<HttpClientOptions, 'retries' | 'retryBaseDelayMs' | 'retryMaxDelayMs' | 'connections'>>;
 
 /** `a,b`: empty elements dropped (a server may read `a,,b` as three values), nothing when empty. */
 function commaList(values: readonly string[] | undefined): string | undefined {
@@ -77,7 +77,7 @@ function createdWindow(window: ListJobsQuery['createdAt']): string | undefined {
 export class GpuClient {
   private readonly http: HttpClient;
 
-  constructor(settings: Pick<GpuSettings, 'url'> & GpuCredentials, options: GpuClientOptions) {
+  constructor(settings: Pick<GpuSettings, 'url'> & GpuCredentials, options: ProviderOptions) {
     const credentials: GpuCredentials = { apiKey: settings.apiKey, apiSecret: settings.apiSecret };
     this.http = new HttpClient({
       ...options,

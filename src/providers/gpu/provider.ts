@@ -1,10 +1,10 @@
 import type { GpuSettings } from '../../config.js';
 import { chunk, mapLimit } from '../concurrency.js';
-import type { CallOptions, GetResult, Provider, ListPage, ListRequest, LogEntry, LogPoll, ProviderOptions } from '../contract.js';
+import type { GpuJob } from '../job.js';
+import type { CallOptions, CreatedJob, GetResult, ListPage, ListRequest, LogEntry, LogPoll, Provider, ProviderOptions } from '../contract.js';
 import { isProviderError, ProviderError } from '../errors.js';
 import { skippedError } from '../tolerance.js';
-import type { GpuJob } from '../job.js';
-import { GpuClient, LATEST_BOUND, type GpuClientOptions } from './client.js';
+import { GpuClient, LATEST_BOUND } from './client.js';
 import { toCreateBody, toJob } from './map.js';
 import { createdWindow, decodePageToken, encodePageToken, nextPageToken, statusFilter, type CreatedWindow } from './pushdown.js';
 import { inStartedOrder, isFinishedRun, parseRunCursor, runLogText, serializeRunCursor, type RunCursor } from './runlogs.js';
@@ -19,7 +19,7 @@ const RUN_CONCURRENCY = 4;
 const DAY_MS = 86_400_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export class GpuProvider implements Provider {
+export class GpuProvider implements Provider<'GPU'> {
   readonly id = 'GPU' as const;
   readonly listOrder = 'newest-first' as const;
 
@@ -110,14 +110,18 @@ export class GpuProvider implements Provider {
     await this.client.cancelJob(id, options.reason ?? DEFAULT_CANCEL_REASON, { signal: options.signal });
   }
 
-  /** Creates a BATCH job from the API's own create body. */
-  /** Creates a job; the answer is the job as created. Never retried. */
-  async create(spec: GpuJobSpec, options: CallOptions = {}): Promise<GpuJob> {
+  /** Creates a BATCH job; the API answers with the job as created, so no read follows. Never retried. */
+  async create(spec: GpuJobSpec, options: CallOptions = {}): Promise<CreatedJob & { job: GpuJob }> {
     const wire = await this.client.createJob(toCreateBody(spec), options);
     if (!wire.uuid) {
       throw new ProviderError({ code: 'BAD_RESPONSE', provider: 'GPU', message: 'GPU POST /v1/jobs: the created job has no uuid' });
     }
-    return toJob(wire, wire.uuid);
+    return { id: wire.uuid, job: toJob(wire, wire.uuid) };
+  }
+
+  /** The smallest listing there is: one job. */
+  async probe(options: CallOptions = {}): Promise<void> {
+    await this.client.listJobs({ limit: 1, page: 1, sort: '-created_at' }, options);
   }
 
   /**
@@ -163,6 +167,6 @@ export class GpuProvider implements Provider {
   }
 }
 
-export function createProvider(settings: GpuSettings, options: ProviderOptions & Partial<GpuClientOptions>): GpuProvider {
+export function createProvider(settings: GpuSettings, options: ProviderOptions): GpuProvider {
   return new GpuProvider(new GpuClient(settings, options));
 }

@@ -7,7 +7,9 @@
 // - Repeated filters repeat their key and are never sent empty (an empty status list means "no
 //   RIME job can match" and is answered without a request).
 // - A later page sends only `pageToken` (plus size and view), never the first-page query again.
-import { HttpClient, type CallOptions } from '../http.js';
+import type { RimeSettings } from '../../config.js';
+import type { CallOptions, ProviderOptions } from '../contract.js';
+import { HttpClient } from '../http.js';
 import { encodeQuery } from '../query.js';
 import {
   cancelJobResponse,
@@ -44,23 +46,15 @@ interface PageOptions {
 export type ListJobsQuery = PageOptions &
   ({ firstPageQuery?: FirstPageQuery; pageToken?: undefined } | { pageToken: string; firstPageQuery?: undefined });
 
-export interface RimeClientOptions {
-  baseUrl: string;
-  apiKey: string;
-  timeoutMs: number;
-  retries?: number;
-}
-
 export class RimeClient {
   private readonly http: HttpClient;
 
-  constructor(options: RimeClientOptions) {
-    const { apiKey } = options;
+  constructor(settings: Pick<RimeSettings, 'url' | 'apiKey'>, options: ProviderOptions) {
+    const { apiKey } = settings;
     this.http = new HttpClient({
+      ...options,
       provider: 'RIME',
-      baseUrl: options.baseUrl,
-      timeoutMs: options.timeoutMs,
-      ...(options.retries === undefined ? {} : { retries: options.retries }),
+      baseUrl: settings.url,
       authenticate: () => ({ 'rime-api-key': apiKey }),
       errorMessage: rpcStatusMessage,
     });

@@ -1,11 +1,11 @@
 // The RIME backend behind the `Provider` contract.
 import type { RimeSettings } from '../../config.js';
 import { getEach } from '../concurrency.js';
-import type { CallOptions, GetResult, Provider, ListPage, ListRequest, LogEntry, LogPoll, ProviderOptions } from '../contract.js';
+import type { CallOptions, GetResult, JobOperation, ListPage, ListRequest, LogEntry, LogPoll, Provider, ProviderOptions } from '../contract.js';
 import { ProviderError } from '../errors.js';
 import type { Job, JobState } from '../job.js';
 import { RimeClient, type ListJobsQuery } from './client.js';
-import { toJob, toJobState, toRimeStatuses, terminationText } from './map.js';
+import { CANCELLABLE_TYPES, toJob, toJobState, toRimeStatuses, terminationText } from './map.js';
 import type { JobMetadata } from './wire.js';
 
 /** ListJobs pages are cheap next to one GetJob per job, so a listing reads big pages. */
@@ -85,7 +85,7 @@ function batchesOf(job: JobMetadata): BatchView[] {
   });
 }
 
-export class RimeProvider implements Provider {
+export class RimeProvider implements Provider<'RIME'> {
   readonly id = 'RIME' as const;
   readonly listOrder = 'unordered' as const;
 
@@ -143,6 +143,17 @@ export class RimeProvider implements Provider {
     return ids.map((id) => live.get(id) ?? others[fetched.get(id) ?? -1] ?? null);
   }
 
+  /** CancelJob takes only some job types: any other is refused before a call is made. */
+  unsupportedFor(job: Job, operation: JobOperation): string | null {
+    if (operation !== 'cancel' || job.provider !== 'RIME' || CANCELLABLE_TYPES.includes(job.jobType)) return null;
+    return `RIME cannot cancel ${job.jobType} jobs; only ${CANCELLABLE_TYPES.join(', ')} jobs can be cancelled.`;
+  }
+
+  /** One job in the basic view: the smallest ListJobs answer. */
+  async probe(options: CallOptions = {}): Promise<void> {
+    await this.client.listJobs({ firstPageQuery: {}, pageSize: 1, view: 'JOB_VIEW_BASIC' }, options);
+  }
+
   async cancel(id: string, options: CallOptions & { reason?: string } = {}): Promise<void> {
     // CancelJob takes no reason; RIME records who cancelled from the API key.
     await this.client.cancelJob(id, { signal: options.signal });
@@ -190,5 +201,5 @@ export class RimeProvider implements Provider {
 }
 
 export function createProvider(settings: RimeSettings, options: ProviderOptions): RimeProvider {
-  return new RimeProvider(new RimeClient({ baseUrl: settings.url, apiKey: settings.apiKey, timeoutMs: options.timeoutMs }));
+  return new RimeProvider(new RimeClient(settings, options));
 }

@@ -14,7 +14,8 @@
 import type { z } from 'zod';
 import type { UCloudSettings } from '../../config.js';
 import { ProviderError, codeForStatus } from '../errors.js';
-import { HttpClient, type CallOptions } from '../http.js';
+import type { CallOptions, ProviderOptions } from '../contract.js';
+import { HttpClient } from '../http.js';
 import { encodeQuery, type QueryParams } from '../query.js';
 import { describeZodError } from '../zod.js';
 import { socketCall } from './socket.js';
@@ -47,9 +48,7 @@ import {
 export const JOBS_PATH = '/api/jobs';
 export const REFRESH_PATH = '/auth/refresh';
 
-export interface UCloudClientOptions {
-  /** Deadline of one HTTP call, retries included; also the WebSocket handshake timeout. */
-  timeoutMs: number;
+export interface UCloudClientOptions extends ProviderOptions {
   /** How long a follow connection may stay silent (no frame, no pong) before it counts as dead. */
   followIdleTimeoutMs?: number;
 }
@@ -101,10 +100,11 @@ export class UCloudClient {
     private readonly options: UCloudClientOptions,
   ) {
     this.accessToken = settings.token;
+    const { followIdleTimeoutMs: _idle, ...tuning } = options;
     this.http = new HttpClient({
+      ...tuning,
       provider: 'UCLOUD',
       baseUrl: settings.url,
-      timeoutMs: options.timeoutMs,
       authenticate: () => this.headers(),
       onUnauthorized: () => this.refreshAfterRejection(),
       errorMessage,

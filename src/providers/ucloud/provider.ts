@@ -1,7 +1,7 @@
 // The UCloud `Provider`: unified requests → UCloud calls, wire jobs → unified jobs.
 import type { UCloudSettings } from '../../config.js';
 import { chunk, mapLimit } from '../concurrency.js';
-import type { CallOptions, GetResult, Provider, JobStreamEvent, ListPage, ListRequest, ProviderOptions } from '../contract.js';
+import type { CallOptions, CreatedJob, GetResult, JobStreamEvent, ListPage, ListRequest, Provider, ProviderOptions } from '../contract.js';
 import { ProviderError, isProviderError } from '../errors.js';
 import type { JobState } from '../job.js';
 import { UCloudClient } from './client.js';
@@ -33,15 +33,12 @@ const UCLOUD_STATES: Readonly<Record<JobState, readonly string[] | null>> = {
 /** What every read asks for: the updates (history, finish time, status text) and the parameters. */
 const READ_FLAGS = { includeUpdates: true, includeParameters: true } as const;
 
-export class UCloudProvider implements Provider {
+export class UCloudProvider implements Provider<'UCLOUD'> {
   readonly id = 'UCLOUD' as const;
   readonly listOrder = 'newest-first' as const;
-  readonly client: UCloudClient;
   private readonly streams = new Set<AbortController>();
 
-  constructor(settings: UCloudSettings, options: ProviderOptions) {
-    this.client = new UCloudClient(settings, { timeoutMs: options.timeoutMs });
-  }
+  constructor(readonly client: UCloudClient) {}
 
   async list(request: ListRequest): Promise<ListPage> {
     const { filter } = request;
@@ -128,14 +125,19 @@ export class UCloudProvider implements Provider {
     await this.client.unsuspend([id], options);
   }
 
-  /** Creates one job and returns its id. Never retried. */
-  async create(spec: UCloudJobSpec, options: CallOptions = {}): Promise<string> {
+  /** Creates one job. UCloud answers with its id only, so the caller reads the job. Never retried. */
+  async create(spec: UCloudJobSpec, options: CallOptions = {}): Promise<CreatedJob & { job: null }> {
     const answer = await this.client.create([toSpecification(spec)], options);
     const id = answer.responses[0]?.id;
     if (id === undefined) {
       throw new ProviderError({ code: 'BAD_RESPONSE', provider: 'UCLOUD', message: 'UCLOUD POST /api/jobs: no job id in the answer' });
     }
-    return id;
+    return { id, job: null };
+  }
+
+  /** The smallest page UCloud serves, without the heavy flags. */
+  async probe(options: CallOptions = {}): Promise<void> {
+    await this.client.browse({ itemsPerPage: PAGE_SIZES[0], sortBy: 'CREATED_AT', sortDirection: 'descending' }, options);
   }
 
   /**
@@ -188,5 +190,5 @@ function callOptions(options: CallOptions): CallOptions {
 }
 
 export function createProvider(settings: UCloudSettings, options: ProviderOptions): UCloudProvider {
-  return new UCloudProvider(settings, options);
+  return new UCloudProvider(new UCloudClient(settings, options));
 }

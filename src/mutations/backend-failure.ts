@@ -1,17 +1,13 @@
-// ProviderError → typed mutation failure. A mutation is never retried, so when the backend may have
-// applied it (timeout, 5xx, connection lost after sending, unreadable 2xx) the failure says so.
+// A backend's failure (`ProviderError`) as the typed mutation failure a client acts on. A mutation
+// is never retried, so when the backend may have applied it (timeout, 5xx, connection lost after
+// sending, unreadable 2xx) the failure says so.
 import { log } from '../log.js';
+import type { Operation } from '../providers/contract.js';
 import { isProviderError, type ProviderError } from '../providers/errors.js';
 import type { JobProvider } from '../providers/job.js';
-import { notFound, type MutationFailure, type Operation, type UnavailableFailure } from './failures.js';
+import { redact } from '../providers/redact.js';
+import { notFound, type MutationFailure, type UnavailableFailure } from './result.js';
 import type { Target } from './target.js';
-
-/** Replaces every secret the caller sent (length ≥ 4: shorter ones would blank out ordinary text). */
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join('[redacted]');
-  return out;
-}
 
 /**
  * The failure of a mutation call. `target` is the job acted on (null for a create: a 404 there is a

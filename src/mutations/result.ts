@@ -1,11 +1,10 @@
-// What a mutation can answer: the fresh job, or a typed failure a client can act on. Plain data, so
+// What a mutation answers: the fresh job, or a typed failure a client can act on. Plain data, so
 // the logic stays free of GraphQL; `schema/mutation-errors.ts` turns it into the result union.
+import type { Operation } from '../providers/contract.js';
 import type { Job, JobProvider } from '../providers/job.js';
 
 export const MUTATION_ERROR_CODES = ['NOT_FOUND', 'UNSUPPORTED', 'INVALID_INPUT', 'REJECTED', 'UNAVAILABLE'] as const;
 export type MutationErrorCode = (typeof MUTATION_ERROR_CODES)[number];
-
-export type Operation = 'cancel' | 'extend' | 'suspend' | 'resume' | 'create';
 
 export interface InputIssue {
   /** Dotted path of the offending argument or input field (`input.docker.env.1.name`). */
@@ -22,8 +21,8 @@ export type UnavailableFailure = {
   message: string;
   provider: JobProvider;
   outcomeUnknown: boolean;
-  /** Global ID of a job known to exist though it could not be read (a created job not read back). */
-  jobId?: string;
+  /** A job known to exist though it could not be read (a created job not read back): its backend id. */
+  existingJobId?: string;
 };
 
 export type MutationFailure = NotFoundFailure | UnsupportedFailure | InvalidInputFailure | RejectedFailure | UnavailableFailure;
@@ -37,11 +36,19 @@ export function notFound(provider: JobProvider, providerJobId: string, globalId:
   return { code: 'NOT_FOUND', message: `${provider} has no job ${providerJobId}.`, id: globalId };
 }
 
+/** `Invalid input: input.title: must not be empty; ...`: the one wording, for queries and mutations alike. */
+export function describeIssues(issues: readonly InputIssue[]): string {
+  return `Invalid input: ${issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join('; ')}`;
+}
+
 export function invalidInput(issues: InputIssue[]): InvalidInputFailure {
-  const text = issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join('; ');
-  return { code: 'INVALID_INPUT', message: `Invalid input: ${text}`, issues };
+  return { code: 'INVALID_INPUT', message: describeIssues(issues), issues };
 }
 
 export function disabled(provider: JobProvider): UnavailableFailure {
   return { code: 'UNAVAILABLE', message: `The ${provider} backend is not enabled on this gateway.`, provider, outcomeUnknown: false };
+}
+
+export function unsupported(provider: JobProvider, operation: Operation, message: string): UnsupportedFailure {
+  return { code: 'UNSUPPORTED', message, provider, operation };
 }
