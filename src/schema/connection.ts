@@ -76,7 +76,7 @@ builder.queryField('jobs', (t) =>
       first: t.arg.int({
         required: false,
         defaultValue: DEFAULT_PAGE_SIZE,
-        description: `How many jobs to return (0 to ${MAX_PAGE_SIZE}).`,
+        description: `How many jobs to return (0 to ${MAX_PAGE_SIZE}; 0 answers an empty page with no next page).`,
         validate: z.number().int().min(0, 'first must not be negative').max(MAX_PAGE_SIZE, `first must be at most ${MAX_PAGE_SIZE}`),
       }),
       after: t.arg.string({ required: false, description: 'Return the jobs after this cursor (an edge `cursor` or `pageInfo.endCursor`).' }),
@@ -96,7 +96,8 @@ builder.queryField('jobs', (t) =>
       return {
         edges,
         pageInfo: {
-          hasNextPage: page.hasNextPage,
+          // A next page needs a cursor to continue from: an empty page (`first: 0`) has none.
+          hasNextPage: edges.length > 0 && page.hasNextPage,
           hasPreviousPage: after !== null,
           startCursor: edges[0]?.cursor ?? null,
           endCursor: edges[edges.length - 1]?.cursor ?? null,

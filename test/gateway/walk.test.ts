@@ -92,10 +92,10 @@ describe('jobs: walking the whole list', () => {
     expect(again.jobs.edges.map((e) => e.node.id)).toEqual(before.jobs.edges.map((e) => e.node.id));
   });
 
-  it('returns an empty first page with first=0, telling whether jobs exist', async () => {
+  it('returns a consistent empty page with first=0: no next page without a cursor to continue from', async () => {
     const { jobs } = await gqlData(world.url, JobsPage, { first: 0 });
     expect(jobs.edges).toEqual([]);
-    expect(jobs.pageInfo.hasNextPage).toBe(true);
+    expect(jobs.pageInfo.hasNextPage).toBe(false);
     expect(jobs.pageInfo.endCursor).toBeNull();
   });
 

@@ -254,12 +254,17 @@ describe('wire schemas and mapping', () => {
       timeout_assign_at_ms: null,
       started_at: '2026-01-15T11:59:00Z',
     };
+    const readFrom = Date.now();
     const job = toJob(gpuJobSchema.parse(minimal), '9a1c7e52-0b3d-4f86-a7e4-2d5c8b0f6e11');
+    const readUntil = Date.now();
     expect(job.providerJobId).toBe('9a1c7e52-0b3d-4f86-a7e4-2d5c8b0f6e11');
     expect(job.createdAt.toISOString()).toBe('2026-01-15T11:58:02.123Z');
     expect(job.startedAt?.toISOString()).toBe('2026-01-15T11:59:00.000Z');
     expect(job.finishedAt).toBeNull();
-    expect(job.runningTimeSeconds).toBeNull();
+    // Still running: since it started, until it was read.
+    const startedAt = Date.parse('2026-01-15T11:59:00Z');
+    expect(job.runningTimeSeconds).toBeGreaterThanOrEqual((readFrom - startedAt) / 1000);
+    expect(job.runningTimeSeconds).toBeLessThanOrEqual((readUntil - startedAt) / 1000);
     expect(job.gpuName).toBeNull();
     expect(job.envNames).toEqual(['HF_TOKEN']);
     expect(JSON.stringify(job)).not.toContain('hf_abc');

@@ -108,7 +108,9 @@ const TERMINAL_SPEC: UCloudJobSpec = {
 
 describe('UCloud wire schemas and mapping', () => {
   it('parses the documented retrieve example and maps it', () => {
+    const readFrom = Date.now();
     const job = toJob(jobSchema.parse(SEED_EXAMPLE));
+    const readUntil = Date.now();
     expect(job.state).toBe('RUNNING');
     expect(job.providerState).toBe('RUNNING');
     expect(job.providerJobId).toBe('62348');
@@ -120,7 +122,10 @@ describe('UCloud wire schemas and mapping', () => {
     expect(job.timeAllocationSeconds).toBe(5 * 3600);
     expect(job.statusMessage).toBe('Your job is now running!');
     expect(job.finishedAt).toBeNull();
-    expect(job.runningTimeSeconds).toBeNull();
+    // Still running: from its RUNNING update until it was read.
+    const since = SEED_EXAMPLE.updates[1]!.timestamp;
+    expect(job.runningTimeSeconds).toBeGreaterThanOrEqual(Math.round((readFrom - since) / 1000));
+    expect(job.runningTimeSeconds).toBeLessThanOrEqual(Math.round((readUntil - since) / 1000));
     expect(job.updates.map((update) => update.state)).toEqual(['IN_QUEUE', 'RUNNING']);
     expect(job.capabilities).toEqual({ cancel: true, extend: true, suspend: true, resume: false, logs: true });
   });

@@ -21,6 +21,13 @@ export function capabilities(state: JobState): Capabilities {
   return { cancel: !isTerminal(state) && state !== 'CANCELLING', extend: false, suspend: false, resume: false, logs: true };
 }
 
+/** From the start to the end, or until now (when it was read) while the job runs: the API reports none. */
+function runningSeconds(startedAt: Date | null, finishedAt: Date | null, state: JobState): number | null {
+  if (startedAt === null) return null;
+  const until = finishedAt?.getTime() ?? (isTerminal(state) ? null : Date.now());
+  return until === null ? null : Math.max(0, (until - startedAt.getTime()) / 1000);
+}
+
 function finiteNumbers(values: readonly number[] | null): number[] {
   return (values ?? []).filter((value) => Number.isFinite(value));
 }
@@ -55,7 +62,7 @@ export function toJob(wire: GpuJobWire, uuid: string): GpuJob {
     createdAt: wire.created_at ?? wire.updated_at ?? startedAt ?? new Date(0),
     startedAt,
     finishedAt,
-    runningTimeSeconds: startedAt && finishedAt ? Math.max(0, (finishedAt.getTime() - startedAt.getTime()) / 1000) : null,
+    runningTimeSeconds: runningSeconds(startedAt, finishedAt, state),
     statusMessage: wire.status_reason,
     capabilities: capabilities(state),
     task: wire.task,

@@ -67,7 +67,8 @@ export function toJob(wire: WireJob): UCloudJob {
   const state = toJobState(wire.status.state);
   const spec = wire.specification;
   const finishedAt = finishedAtMs(wire);
-  const running = finishedAt === null ? null : runningMs(wire, finishedAt);
+  // A job that has not ended has run until now, the moment it was read.
+  const running = runningMs(wire, finishedAt ?? Date.now());
   const lastStatus = wire.updates.findLast((update) => update.status !== null)?.status ?? null;
   const newAllocation = wire.updates.findLast((update) => update.newTimeAllocation !== null)?.newTimeAllocation ?? null;
   const allocationSeconds =
