@@ -1,37 +1,93 @@
-// Configuration from the environment. Variable names are a public contract (DESIGN.md).
+// Configuration from the environment. Variable names are a public contract (DESIGN.md). The types
+// are inferred from the schemas, and the environment is read through the same field schemas, so a
+// field's type and its valid range are written once.
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { LOG_LEVELS } from './log.js';
 
-export interface UCloudSettings {
-  url: string;
-  token: string | null;
-  refreshToken: string | null;
-  project: string | null;
-}
-export interface RimeSettings {
-  url: string;
-  apiKey: string;
-}
-export interface DataManagerSettings {
-  url: string;
-  token: string;
-}
-export interface GpuSettings {
-  url: string;
-  apiKey: string;
-  apiSecret: string;
-}
+const text = z.string().trim().min(1, 'must not be empty');
+const whole = (min: number, max: number) =>
+  z
+    .number()
+    .int('must be a whole number')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`);
 
-export interface Config {
-  port: number;
-  host: string;
-  pollIntervalMs: number;
-  upstreamTimeoutMs: number;
-  ucloud: UCloudSettings | null;
-  rime: RimeSettings | null;
-  dataManager: DataManagerSettings | null;
-  gpu: GpuSettings | null;
+function parseUrl(value: string): URL | null {
+  try {
+    return new URL(value);
+  } catch {
+    return null;
+  }
 }
+const httpUrl = text.superRefine((value, ctx) => {
+  const parsed = parseUrl(value);
+  if (parsed === null || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+    ctx.addIssue({ code: 'custom', message: 'must be an http:// or https:// URL' });
+  } else if (parsed.username !== '' || parsed.password !== '') {
+    // The clients keep only the origin and path, so a password here would be silently dropped;
+    // credentials have variables of their own.
+    ctx.addIssue({ code: 'custom', message: 'must not contain a user name or password' });
+  }
+});
+
+/** A host name or an IPv4/IPv6 address to listen on. */
+const host = text.refine(
+  (value) => isIP(value) !== 0 || /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(value),
+  'must be a host name or an IP address',
+);
+const timeoutMs = whole(100, 600_000);
+
+/** How the gateway calls one backend. */
+const httpSettings = z.object({
+  /** Deadline of one call, retries included. */
+  timeoutMs,
+  /** Further attempts of an idempotent request (GET) after a network error, a 5xx or a 429. */
+  retries: whole(0, 10),
+  /** The wait after the first failed attempt; it doubles with every further one (jittered). */
+  retryBaseDelayMs: whole(1, 60_000),
+  /** No wait between attempts is longer. */
+  retryMaxDelayMs: whole(1, 600_000),
+  /** Connections of the backend's pool. */
+  connections: whole(1, 1_024),
+});
+export type HttpSettings = z.infer<typeof httpSettings>;
+
+/**
+ * Only what the environment sets, so that the code building a backend's client can lay it over
+ * `UPSTREAM_TIMEOUT_MS` and the client's own defaults. Absent when nothing is set.
+ */
+const httpOverrides = httpSettings.partial().optional();
+
+const ucloudSettings = z.object({
+  url: httpUrl,
+  token: text.nullable(),
+  refreshToken: text.nullable(),
+  project: text.nullable(),
+  http: httpOverrides,
+});
+const rimeSettings = z.object({ url: httpUrl, apiKey: text, http: httpOverrides });
+const dataManagerSettings = z.object({ url: httpUrl, token: text, http: httpOverrides });
+const gpuSettings = z.object({ url: httpUrl, apiKey: text, apiSecret: text, http: httpOverrides });
+export type UCloudSettings = z.infer<typeof ucloudSettings>;
+export type RimeSettings = z.infer<typeof rimeSettings>;
+export type DataManagerSettings = z.infer<typeof dataManagerSettings>;
+export type GpuSettings = z.infer<typeof gpuSettings>;
+
+const configSchema = z.object({
+  port: whole(0, 65_535),
+  host,
+  pollIntervalMs: whole(50, 3_600_000),
+  upstreamTimeoutMs: timeoutMs,
+  /** Absent: info. Optional because tests and benchmarks build a `Config` by hand. */
+  logLevel: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).optional(),
+  /** A backend is enabled when its settings are there (its URL is set). */
+  ucloud: ucloudSettings.nullable(),
+  rime: rimeSettings.nullable(),
+  dataManager: dataManagerSettings.nullable(),
+  gpu: gpuSettings.nullable(),
+});
+export type Config = z.infer<typeof configSchema>;
 
 /** Thrown with one line per bad variable; values of secrets never appear in it. */
 export class ConfigError extends Error {
@@ -41,68 +97,119 @@ export class ConfigError extends Error {
   }
 }
 
-const SECRETS = new Set(['UCLOUD_TOKEN', 'UCLOUD_REFRESH_TOKEN', 'RIME_API_KEY', 'DATAMANAGER_TOKEN', 'GPU_API_KEY', 'GPU_API_SECRET']);
+// ---- The environment: every variable is read through the field schema it ends up in. ----
 
-const text = z.string().trim().min(1, 'must not be empty');
-const url = text.refine((value) => {
-  try {
-    const parsed = new URL(value);
-    return parsed.protocol === 'http:' || parsed.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}, 'must be an http:// or https:// URL');
-/** A host name or an IPv4/IPv6 address to listen on. */
-const host = text.refine(
-  (value) => isIP(value) !== 0 || /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(value),
-  'must be a host name or an IP address',
-);
-const integer = (min: number, max: number) =>
-  z
+/** A variable's text as a whole number; the message names the field's range. */
+function integer(field: z.ZodNumber) {
+  return z
     .string()
     .trim()
-    .regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
+    .regex(/^\d+$/, `must be a whole number from ${field.minValue} to ${field.maxValue}`)
     .transform(Number)
-    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+    .pipe(field);
+}
+
+const { shape: c } = configSchema;
+const { shape: h } = httpSettings;
+
+/** `<B>_TIMEOUT_MS` and the rest, by their suffixes; `<B>` is the prefix of the backend's other variables. */
+const HTTP_VARIABLES = {
+  TIMEOUT_MS: 'timeoutMs',
+  RETRIES: 'retries',
+  RETRY_BASE_MS: 'retryBaseDelayMs',
+  RETRY_MAX_MS: 'retryMaxDelayMs',
+  CONNECTIONS: 'connections',
+} as const satisfies Record<string, keyof HttpSettings>;
+const BACKENDS = ['UCLOUD', 'RIME', 'DATAMANAGER', 'GPU'] as const;
+type Backend = (typeof BACKENDS)[number];
+
+function httpEnv(backend: Backend) {
+  return z
+    .object({
+      TIMEOUT_MS: integer(h.timeoutMs).optional(),
+      RETRIES: integer(h.retries).optional(),
+      RETRY_BASE_MS: integer(h.retryBaseDelayMs).optional(),
+      RETRY_MAX_MS: integer(h.retryMaxDelayMs).optional(),
+      CONNECTIONS: integer(h.connections).optional(),
+    })
+    .superRefine((v, ctx) => {
+      // Only when both are set: one alone is laid over the other's default, which the client caps.
+      if (v.RETRY_BASE_MS !== undefined && v.RETRY_MAX_MS !== undefined && v.RETRY_BASE_MS > v.RETRY_MAX_MS) {
+        ctx.addIssue({ code: 'custom', path: ['RETRY_BASE_MS'], message: `must not be more than ${backend}_RETRY_MAX_MS` });
+      }
+    });
+}
 
 const env = z.object({
-  PORT: integer(0, 65_535).default(4000),
-  HOST: host.default('127.0.0.1'),
-  POLL_INTERVAL_MS: integer(50, 3_600_000).default(2000),
-  UPSTREAM_TIMEOUT_MS: integer(100, 600_000).default(10_000),
-  UCLOUD_URL: url.optional(),
-  UCLOUD_TOKEN: text.optional(),
-  UCLOUD_REFRESH_TOKEN: text.optional(),
-  UCLOUD_PROJECT: text.optional(),
-  RIME_URL: url.optional(),
-  RIME_API_KEY: text.optional(),
-  DATAMANAGER_URL: url.optional(),
-  DATAMANAGER_TOKEN: text.optional(),
-  GPU_URL: url.optional(),
-  GPU_API_KEY: text.optional(),
-  GPU_API_SECRET: text.optional(),
+  PORT: integer(c.port).default(4000),
+  HOST: c.host.default('127.0.0.1'),
+  POLL_INTERVAL_MS: integer(c.pollIntervalMs).default(2000),
+  UPSTREAM_TIMEOUT_MS: integer(c.upstreamTimeoutMs).default(10_000),
+  LOG_LEVEL: z.string().trim().toLowerCase().pipe(c.logLevel.unwrap()).default('info'),
+  UCLOUD_URL: ucloudSettings.shape.url.optional(),
+  UCLOUD_TOKEN: ucloudSettings.shape.token.unwrap().optional(),
+  UCLOUD_REFRESH_TOKEN: ucloudSettings.shape.refreshToken.unwrap().optional(),
+  UCLOUD_PROJECT: ucloudSettings.shape.project.unwrap().optional(),
+  RIME_URL: rimeSettings.shape.url.optional(),
+  RIME_API_KEY: rimeSettings.shape.apiKey.optional(),
+  DATAMANAGER_URL: dataManagerSettings.shape.url.optional(),
+  DATAMANAGER_TOKEN: dataManagerSettings.shape.token.optional(),
+  GPU_URL: gpuSettings.shape.url.optional(),
+  GPU_API_KEY: gpuSettings.shape.apiKey.optional(),
+  GPU_API_SECRET: gpuSettings.shape.apiSecret.optional(),
+  // Nested by backend so that each backend's variables are checked together (see httpEnv).
+  http: z.object({ UCLOUD: httpEnv('UCLOUD'), RIME: httpEnv('RIME'), DATAMANAGER: httpEnv('DATAMANAGER'), GPU: httpEnv('GPU') }),
 });
+type Env = z.output<typeof env>;
+
+const SECRETS = new Set(['UCLOUD_TOKEN', 'UCLOUD_REFRESH_TOKEN', 'RIME_API_KEY', 'DATAMANAGER_TOKEN', 'GPU_API_KEY', 'GPU_API_SECRET']);
+const URLS = new Set(BACKENDS.map((backend) => `${backend}_URL`));
+const SCALARS = Object.keys(env.shape).filter((key) => key !== 'http');
+const HTTP_SUFFIXES = Object.keys(HTTP_VARIABLES) as (keyof typeof HTTP_VARIABLES)[];
+
+/** The variable an issue is about: `PORT`, or `RIME_RETRIES` for the path `http.RIME.RETRIES`. */
+function variableOf(path: readonly PropertyKey[]): string {
+  if (path[0] === 'http' && path.length >= 3) return `${String(path[1])}_${String(path[2])}`;
+  return String(path[0] ?? 'configuration');
+}
 
 function describe(name: string, message: string, value: string | undefined): string {
-  const shown = value === undefined || SECRETS.has(name) ? '' : ` (got ${JSON.stringify(value.slice(0, 80))})`;
-  return `${name} ${message}${shown}`;
+  // A URL can carry credentials of its own (`https://user:password@host`, `?token=`), so one
+  // with either is named but not shown.
+  const hidden = value === undefined || SECRETS.has(name) || (URLS.has(name) && /[@?]/.test(value));
+  return `${name} ${message}${hidden ? '' : ` (got ${JSON.stringify(value.slice(0, 80))})`}`;
+}
+
+/** `{ http }` with what is set of the backend's HTTP variables; nothing when none is. */
+function withHttp(values: Env['http'][Backend]): { http?: Partial<HttpSettings> } {
+  const set = HTTP_SUFFIXES.flatMap((suffix) => {
+    const value = values[suffix];
+    return value === undefined ? [] : [[HTTP_VARIABLES[suffix], value] as const];
+  });
+  return set.length > 0 ? { http: Object.fromEntries(set) } : {};
 }
 
 /** Reads the configuration; throws `ConfigError` naming every bad variable. */
 export function loadConfig(source: Readonly<Record<string, string | undefined>>): Config {
   // An empty variable is treated as unset, the way shells and compose files usually mean it.
-  const present = Object.fromEntries(
-    Object.keys(env.shape).flatMap((key) => {
-      const value = source[key];
-      return value === undefined || value === '' ? [] : [[key, value]];
-    }),
-  );
+  const present: Record<string, string> = {};
+  const read = (name: string): string | undefined => {
+    const value = source[name];
+    if (value === undefined || value === '') return undefined;
+    present[name] = value;
+    return value;
+  };
+  const input = {
+    ...Object.fromEntries(SCALARS.map((name) => [name, read(name)])),
+    http: Object.fromEntries(BACKENDS.map((backend) => [backend, Object.fromEntries(HTTP_SUFFIXES.map((suffix) => [suffix, read(`${backend}_${suffix}`)]))])),
+  };
+
   const problems: string[] = [];
-  const parsed = env.safeParse(present);
+  const parsed = env.safeParse(input);
   if (!parsed.success) {
     const seen = new Set<string>();
     for (const issue of parsed.error.issues) {
-      const name = String(issue.path[0] ?? 'configuration');
+      const name = variableOf(issue.path);
       if (seen.has(name)) continue;
       seen.add(name);
       problems.push(describe(name, issue.message, present[name]));
@@ -111,21 +218,21 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>>)
   // Which variables go together is checked on what is set, valid or not, so every problem shows
   // in one run instead of one after another.
   const has = (name: string): boolean => present[name] !== undefined;
-  const requireWith = (urlName: string, names: string[]) => {
-    for (const name of names) {
+  const httpNames = (backend: Backend) => HTTP_SUFFIXES.map((suffix) => `${backend}_${suffix}`);
+  const requireWith = (urlName: string, required: string[], optional: string[]) => {
+    for (const name of required) {
       if (has(urlName) && !has(name)) problems.push(`${name} is required when ${urlName} is set`);
       if (!has(urlName) && has(name)) problems.push(`${name} is set but ${urlName} is not`);
     }
+    for (const name of optional) if (!has(urlName) && has(name)) problems.push(`${name} is set but ${urlName} is not`);
   };
   if (has('UCLOUD_URL') && !has('UCLOUD_TOKEN') && !has('UCLOUD_REFRESH_TOKEN')) {
     problems.push('UCLOUD_TOKEN or UCLOUD_REFRESH_TOKEN is required when UCLOUD_URL is set');
   }
-  if (!has('UCLOUD_URL')) {
-    for (const name of ['UCLOUD_TOKEN', 'UCLOUD_REFRESH_TOKEN', 'UCLOUD_PROJECT']) if (has(name)) problems.push(`${name} is set but UCLOUD_URL is not`);
-  }
-  requireWith('RIME_URL', ['RIME_API_KEY']);
-  requireWith('DATAMANAGER_URL', ['DATAMANAGER_TOKEN']);
-  requireWith('GPU_URL', ['GPU_API_KEY', 'GPU_API_SECRET']);
+  requireWith('UCLOUD_URL', [], ['UCLOUD_TOKEN', 'UCLOUD_REFRESH_TOKEN', 'UCLOUD_PROJECT', ...httpNames('UCLOUD')]);
+  requireWith('RIME_URL', ['RIME_API_KEY'], httpNames('RIME'));
+  requireWith('DATAMANAGER_URL', ['DATAMANAGER_TOKEN'], httpNames('DATAMANAGER'));
+  requireWith('GPU_URL', ['GPU_API_KEY', 'GPU_API_SECRET'], httpNames('GPU'));
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const v = parsed.data;
 
@@ -134,12 +241,23 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>>)
     host: v.HOST,
     pollIntervalMs: v.POLL_INTERVAL_MS,
     upstreamTimeoutMs: v.UPSTREAM_TIMEOUT_MS,
+    logLevel: v.LOG_LEVEL,
     ucloud: v.UCLOUD_URL
-      ? { url: v.UCLOUD_URL, token: v.UCLOUD_TOKEN ?? null, refreshToken: v.UCLOUD_REFRESH_TOKEN ?? null, project: v.UCLOUD_PROJECT ?? null }
+      ? {
+          url: v.UCLOUD_URL,
+          token: v.UCLOUD_TOKEN ?? null,
+          refreshToken: v.UCLOUD_REFRESH_TOKEN ?? null,
+          project: v.UCLOUD_PROJECT ?? null,
+          ...withHttp(v.http.UCLOUD),
+        }
       : null,
-    rime: v.RIME_URL && v.RIME_API_KEY ? { url: v.RIME_URL, apiKey: v.RIME_API_KEY } : null,
-    dataManager: v.DATAMANAGER_URL && v.DATAMANAGER_TOKEN ? { url: v.DATAMANAGER_URL, token: v.DATAMANAGER_TOKEN } : null,
-    gpu: v.GPU_URL && v.GPU_API_KEY && v.GPU_API_SECRET ? { url: v.GPU_URL, apiKey: v.GPU_API_KEY, apiSecret: v.GPU_API_SECRET } : null,
+    rime: v.RIME_URL && v.RIME_API_KEY ? { url: v.RIME_URL, apiKey: v.RIME_API_KEY, ...withHttp(v.http.RIME) } : null,
+    dataManager:
+      v.DATAMANAGER_URL && v.DATAMANAGER_TOKEN ? { url: v.DATAMANAGER_URL, token: v.DATAMANAGER_TOKEN, ...withHttp(v.http.DATAMANAGER) } : null,
+    gpu:
+      v.GPU_URL && v.GPU_API_KEY && v.GPU_API_SECRET
+        ? { url: v.GPU_URL, apiKey: v.GPU_API_KEY, apiSecret: v.GPU_API_SECRET, ...withHttp(v.http.GPU) }
+        : null,
   };
 }
 

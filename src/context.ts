@@ -18,7 +18,10 @@ export interface GatewayServices {
 export interface GatewayContext {
   services: GatewayServices;
   loaders: JobLoaders;
-  /** Aborts upstream calls when the client goes away. */
+  /**
+   * Aborts upstream calls when the client goes away: the HTTP request's, or on graphql-ws the
+   * operation's own (completed by the client, or its socket closed; see server.ts).
+   */
   signal: AbortSignal | undefined;
 }
 

@@ -4,8 +4,9 @@ import { log } from './log.js';
 
 /**
  * What a client sees of an error. Our own GraphQL errors pass unchanged; a backend failure becomes
- * a GraphQL error with its code and provider; anything else is a defect: logged, and masked so no
- * internal detail reaches the client.
+ * a GraphQL error with its code and provider; an operation aborted because its client went away is
+ * logged at debug only; anything else is a defect: logged, and masked so no internal detail reaches
+ * the client.
  */
 export function maskError(error: unknown, fallbackMessage: string): Error {
   const graphqlError = error instanceof GraphQLError ? error : null;
@@ -18,6 +19,12 @@ export function maskError(error: unknown, fallbackMessage: string): Error {
       extensions: { code: original.code, provider: original.provider, ...(original.outcomeUnknown ? { outcomeUnknown: true } : {}) },
     });
   }
+  if (isAbort(original)) {
+    // The client went away (its HTTP request closed, its graphql-ws operation was completed or its
+    // socket closed) and no one reads this answer: an everyday event, not a defect.
+    log.debug('operation aborted: its client went away', { path: graphqlError?.path });
+    return new GraphQLError('The operation was aborted.', { ...location, extensions: { code: 'ABORTED' } });
+  }
   if (graphqlError && (original === undefined || original === null || original instanceof GraphQLError)) {
     return original instanceof GraphQLError && original !== graphqlError
       ? new GraphQLError(original.message, { ...location, extensions: original.extensions })
@@ -28,4 +35,9 @@ export function maskError(error: unknown, fallbackMessage: string): Error {
     path: graphqlError?.path,
   });
   return new GraphQLError(fallbackMessage, { ...location, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+}
+
+/** What a caller's aborted signal makes an upstream call throw (`AbortController.abort()` without a reason). */
+function isAbort(error: unknown): boolean {
+  return error instanceof Error && error.name === 'AbortError';
 }

@@ -24,7 +24,11 @@ export class JobLoaders {
     return this.loader(provider).loadMany(ids);
   }
 
-  /** Remembers a job already in hand (from a list page) so a later lookup costs nothing. */
+  /**
+   * Remembers a job read in full by other means (a create's answer) so a later lookup in the same
+   * operation costs nothing. Not for jobs from a list page: those can lack fields that only a get
+   * returns (a Data Manager instance's `taskIds`).
+   */
   prime(job: Job): void {
     this.loader(job.provider).prime(job.providerJobId, job);
   }

@@ -2,7 +2,7 @@
 // gateway, and a clean stop on SIGINT/SIGTERM.
 import { ConfigError, isDemo, loadConfig, type Config } from './config.js';
 import { startDemoBackends, type DemoBackends } from './demo.js';
-import { log } from './log.js';
+import { log, setLogLevel } from './log.js';
 import { createGateway } from './server.js';
 
 async function main(): Promise<void> {
@@ -16,6 +16,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  setLogLevel(config.logLevel ?? 'info');
 
   let demo: DemoBackends | null = null;
   if (isDemo(config)) {
@@ -33,9 +34,6 @@ async function main(): Promise<void> {
     await demo?.close();
     process.exit(1);
   }
-  const enabled = [...gateway.services.providers.keys()].join(', ');
-  process.stdout.write(`Job Gateway ready: GraphiQL at ${url}\n`);
-  process.stdout.write(demo ? `Demo mode: simulated ${enabled} backends (set a backend URL to use real ones).\n` : `Backends: ${enabled}\n`);
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -53,6 +51,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+
+  // Announced only now: a supervisor that reacts to this line with a signal must find it handled.
+  const enabled = [...gateway.services.providers.keys()].join(', ');
+  process.stdout.write(`Job Gateway ready: GraphiQL at ${url}\n`);
+  process.stdout.write(demo ? `Demo mode: simulated ${enabled} backends (set a backend URL to use real ones).\n` : `Backends: ${enabled}\n`);
 }
 
 // A stray rejection is a defect to log, not a reason to drop every client's connection.

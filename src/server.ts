@@ -4,7 +4,7 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Config } from './config.js';
 import { createContext, type GatewayContext, type GatewayServices } from './context.js';
 import { maskError } from './errors.js';
@@ -16,8 +16,14 @@ import { schema } from './schema/index.js';
 export const GRAPHQL_PATH = '/graphql';
 const WS_KEEP_ALIVE_MS = 12_000;
 
+/** What a transport adds to Yoga's initial context. */
+export interface TransportContext {
+  /** graphql-ws: aborted when the client completes the operation or its socket closes. */
+  signal?: AbortSignal;
+}
+
 export interface Gateway {
-  readonly yoga: YogaServerInstance<Record<string, never>, GatewayContext>;
+  readonly yoga: YogaServerInstance<TransportContext, GatewayContext>;
   readonly httpServer: Server;
   readonly services: GatewayServices;
   /** Starts listening on the configured host and port; resolves to the GraphQL URL. */
@@ -40,7 +46,7 @@ export function createGateway(config: Config, options: { providers?: ProviderReg
     health: new ProviderHealth(providers),
   };
 
-  const yoga = createYoga<Record<string, never>, GatewayContext>({
+  const yoga = createYoga<TransportContext, GatewayContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
@@ -50,7 +56,9 @@ export function createGateway(config: Config, options: { providers?: ProviderReg
     maskedErrors: { maskError },
     // Client errors are answers, not incidents; defects and backend failures are logged by maskError.
     logging: false,
-    context: ({ request }) => createContext(services, request?.signal),
+    // HTTP and SSE: the request's signal, aborted when the client goes away. graphql-ws has no
+    // request per operation; its operations bring a signal of their own (WsOperations).
+    context: ({ request, signal }) => createContext(services, signal ?? request?.signal),
   });
 
   const httpServer = createServer(yoga);
@@ -65,26 +73,16 @@ export function createGateway(config: Config, options: { providers?: ProviderReg
     }
     wsServer.handleUpgrade(request, socket, head, (client) => wsServer.emit('connection', client, request));
   });
-  // Operations under way on graphql-ws, so shutdown can let their `complete` go out first.
-  const operations = new Set<string>();
-  const connectionIds = new WeakMap<object, number>();
-  let connections = 0;
-  const operationKey = (socket: object, id: string): string => {
-    if (!connectionIds.has(socket)) connectionIds.set(socket, ++connections);
-    return `${connectionIds.get(socket) ?? 0}:${id}`;
-  };
+  const operations = new WsOperations(wsServer);
   const ws = useServer(
     {
-      onComplete: (context, id) => {
-        operations.delete(operationKey(context.extra.socket, id));
-      },
-      onError: (context, id) => {
-        operations.delete(operationKey(context.extra.socket, id));
-      },
+      onComplete: (_context, _id, payload) => operations.finished(payload),
+      onError: (_context, _id, payload) => operations.finished(payload),
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
       onSubscribe: async (context, id, payload) => {
-        const enveloped = yoga.getEnveloped({ ...context, req: context.extra.request, socket: context.extra.socket, params: payload });
+        const signal = operations.started(context.extra.socket, id, payload);
+        const enveloped = yoga.getEnveloped({ ...context, req: context.extra.request, socket: context.extra.socket, params: payload, signal });
         let document: ReturnType<Enveloped['parse']>;
         try {
           document = enveloped.parse(payload.query);
@@ -96,7 +94,7 @@ export function createGateway(config: Config, options: { providers?: ProviderReg
         }
         const errors = enveloped.validate(enveloped.schema, document);
         if (errors.length > 0) return errors;
-        const args = {
+        return {
           schema: enveloped.schema,
           operationName: payload.operationName,
           document,
@@ -104,8 +102,6 @@ export function createGateway(config: Config, options: { providers?: ProviderReg
           contextValue: await enveloped.contextFactory(),
           rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
         };
-        operations.add(operationKey(context.extra.socket, id));
-        return args;
       },
     },
     wsServer,
@@ -137,12 +133,18 @@ export function createGateway(config: Config, options: { providers?: ProviderReg
         await new Promise<void>((resolve) => {
           wsServer.close(() => resolve());
         });
-        await drainHttp(httpServer, config.upstreamTimeoutMs + 1_000);
+        await drainHttp(httpServer, longestUpstreamTimeout(config) + 1_000);
         await closeProviders(services.providers);
       })();
       return closing;
     },
   };
+}
+
+/** A request under way may wait this long for a backend: the global deadline or a backend's own. */
+function longestUpstreamTimeout(config: Config): number {
+  const own = [config.ucloud, config.rime, config.dataManager, config.gpu].map((settings) => settings?.http?.timeoutMs ?? 0);
+  return Math.max(config.upstreamTimeoutMs, ...own);
 }
 
 /** An IPv6 address needs brackets inside a URL. */
@@ -173,4 +175,89 @@ type Enveloped = ReturnType<Gateway['yoga']['getEnveloped']>;
 interface EnvelopedRoot {
   execute: Enveloped['execute'];
   subscribe: Enveloped['subscribe'];
+}
+
+/**
+ * The operations under way on graphql-ws, each with the abort signal that HTTP gets from its
+ * request: aborted when the client completes the operation before it has finished, or when its
+ * socket closes. graphql-ws itself only stops a subscription's stream then; a query or mutation
+ * would go on calling the backends for nobody. Also lets shutdown wait for their `complete`.
+ */
+class WsOperations {
+  private readonly bySocket = new Map<WebSocket, Map<string, AbortController>>();
+  // graphql-ws hands onComplete/onError the same payload object as onSubscribe, which tells one
+  // execution from a later one that reuses its id.
+  private readonly byPayload = new WeakMap<object, { socket: WebSocket; id: string; controller: AbortController }>();
+  private readonly running = new Set<AbortController>();
+
+  constructor(wsServer: WebSocketServer) {
+    wsServer.on('connection', (socket) => {
+      // graphql-ws has no hook for a client's `complete` of an operation still executing, so the
+      // message is read here too (it is small: `{"id":"…","type":"complete"}`).
+      socket.on('message', (data: RawData) => {
+        const text = String(data);
+        if (!text.includes('"complete"')) return;
+        let message: unknown;
+        try {
+          message = JSON.parse(text);
+        } catch {
+          return; // graphql-ws closes the socket for it
+        }
+        if (isCompleteMessage(message)) this.abort(socket, message.id);
+      });
+      socket.once('close', () => {
+        const operations = this.bySocket.get(socket);
+        this.bySocket.delete(socket);
+        for (const controller of operations?.values() ?? []) this.end(controller, true);
+      });
+    });
+  }
+
+  /** Operations started and not yet finished or aborted. */
+  get size(): number {
+    return this.running.size;
+  }
+
+  started(socket: WebSocket, id: string, payload: object): AbortSignal {
+    const controller = new AbortController();
+    if (socket.readyState !== socket.OPEN) {
+      controller.abort();
+      return controller.signal;
+    }
+    let operations = this.bySocket.get(socket);
+    if (!operations) {
+      operations = new Map();
+      this.bySocket.set(socket, operations);
+    }
+    operations.set(id, controller);
+    this.byPayload.set(payload, { socket, id, controller });
+    this.running.add(controller);
+    return controller.signal;
+  }
+
+  /** The operation ran to its end, or failed: like an answered HTTP request, nothing to abort. */
+  finished(payload: object): void {
+    const operation = this.byPayload.get(payload);
+    if (!operation) return;
+    this.byPayload.delete(payload);
+    const operations = this.bySocket.get(operation.socket);
+    if (operations?.get(operation.id) === operation.controller) operations.delete(operation.id);
+    this.end(operation.controller, false);
+  }
+
+  private abort(socket: WebSocket, id: string): void {
+    const operations = this.bySocket.get(socket);
+    const controller = operations?.get(id);
+    if (!operations || !controller) return;
+    operations.delete(id);
+    this.end(controller, true);
+  }
+
+  private end(controller: AbortController, abort: boolean): void {
+    if (this.running.delete(controller) && abort) controller.abort();
+  }
+}
+
+function isCompleteMessage(message: unknown): message is { type: 'complete'; id: string } {
+  return typeof message === 'object' && message !== null && 'type' in message && message.type === 'complete' && 'id' in message && typeof message.id === 'string';
 }

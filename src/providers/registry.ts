@@ -1,5 +1,5 @@
-import type { Config } from '../config.js';
-import type { Provider } from './contract.js';
+import type { Config, HttpSettings } from '../config.js';
+import type { Provider, ProviderOptions } from './contract.js';
 import type { JobProvider } from './job.js';
 import { createProvider as createDataManager } from './datamanager/provider.js';
 import { createProvider as createGpu } from './gpu/provider.js';
@@ -10,12 +10,13 @@ export type ProviderRegistry = ReadonlyMap<JobProvider, Provider>;
 
 /** The enabled backends, in the list's tie order. A backend is enabled when its URL is set. */
 export function createProviders(config: Config): ProviderRegistry {
-  const options = { timeoutMs: config.upstreamTimeoutMs };
+  // A backend's own settings win over the gateway-wide deadline; the HTTP client fills in the rest.
+  const tuning = (settings: { http?: Partial<HttpSettings> | undefined }): ProviderOptions => ({ timeoutMs: config.upstreamTimeoutMs, ...settings.http });
   const providers = new Map<JobProvider, Provider>();
-  if (config.dataManager) providers.set('DATA_MANAGER', createDataManager(config.dataManager, options));
-  if (config.gpu) providers.set('GPU', createGpu(config.gpu, options));
-  if (config.rime) providers.set('RIME', createRime(config.rime, options));
-  if (config.ucloud) providers.set('UCLOUD', createUCloud(config.ucloud, options));
+  if (config.dataManager) providers.set('DATA_MANAGER', createDataManager(config.dataManager, tuning(config.dataManager)));
+  if (config.gpu) providers.set('GPU', createGpu(config.gpu, tuning(config.gpu)));
+  if (config.rime) providers.set('RIME', createRime(config.rime, tuning(config.rime)));
+  if (config.ucloud) providers.set('UCLOUD', createUCloud(config.ucloud, tuning(config.ucloud)));
   return providers;
 }
 

@@ -77,6 +77,8 @@ export class SimServer {
   readonly httpServer: Server;
   readonly requests: RecordedRequest[] = [];
   private readonly counters = new Map<string, number>();
+  private readonly abandoned = new Map<string, number>();
+  private closing = false;
   private readonly sockets = new Set<Socket>();
   private readonly routes: CompiledRoute[];
   private readonly random: Random;
@@ -130,6 +132,16 @@ export class SimServer {
     return this.counters.get(route) ?? 0;
   }
 
+  /**
+   * Requests per route key whose client went away before they were answered: what a caller that
+   * aborts its upstream call looks like from here. Connections this server cuts itself (close())
+   * are not counted.
+   */
+  aborted(route?: string): number {
+    if (route === undefined) return [...this.abandoned.values()].reduce((a, b) => a + b, 0);
+    return this.abandoned.get(route) ?? 0;
+  }
+
   counts(): Record<string, number> {
     return Object.fromEntries(this.counters);
   }
@@ -141,10 +153,12 @@ export class SimServer {
 
   resetCounts(): void {
     this.counters.clear();
+    this.abandoned.clear();
     this.requests.length = 0;
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await new Promise<void>((resolve) => {
       this.httpServer.close(() => resolve());
       // Hanging, keep-alive and WebSocket connections would hold close() open forever.
@@ -195,6 +209,9 @@ export class SimServer {
     }
     const { route, params } = found;
     this.increment(route.key);
+    res.once('close', () => {
+      if (!res.writableEnded && !this.closing) this.abandoned.set(route.key, (this.abandoned.get(route.key) ?? 0) + 1);
+    });
     this.requests.push({ route: route.key, method, path, rawQuery, headers: req.headers, body: rawBody });
     if (this.requests.length > RECORD_LIMIT) this.requests.splice(0, this.requests.length - RECORD_LIMIT);
 
