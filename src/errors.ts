@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { isProviderError } from './providers/errors.js';
 import { log } from './log.js';
+import { asRequestError } from './request-errors.js';
 
 /**
  * What a client sees of an error. Our own GraphQL errors pass unchanged; a backend failure becomes
@@ -26,9 +27,9 @@ export function maskError(error: unknown, fallbackMessage: string): Error {
     return new GraphQLError('The operation was aborted.', { ...location, extensions: { code: 'ABORTED' } });
   }
   if (graphqlError && (original === undefined || original === null || original instanceof GraphQLError)) {
-    return original instanceof GraphQLError && original !== graphqlError
-      ? new GraphQLError(original.message, { ...location, extensions: original.extensions })
-      : graphqlError;
+    // graphql-js's own wrapping carries what was wrong (`Variable "$n" got invalid value ...`):
+    // the outer message is the one to keep, never the inner one alone.
+    return asRequestError(graphqlError);
   }
   log.error('unexpected error while executing an operation', {
     error: original instanceof Error ? `${original.name}: ${original.message}` : String(original),

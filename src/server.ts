@@ -8,6 +8,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Config } from './config.js';
 import { createContext, type GatewayContext, type GatewayServices } from './context.js';
 import { maskError } from './errors.js';
+import { forWebSocket, useRequestErrors } from './request-errors.js';
 import { ProviderHealth } from './health.js';
 import { LiveHub, type LiveHubOptions } from './live/hub.js';
 import { closeProviders, createProviders, type ProviderRegistry } from './providers/registry.js';
@@ -54,6 +55,7 @@ export function createGateway(config: Config, options: { providers?: ProviderReg
     // GraphiQL's assets come with the package instead of from a CDN: it works offline too.
     renderGraphiQL,
     maskedErrors: { maskError },
+    plugins: [useRequestErrors()],
     // Client errors are answers, not incidents; defects and backend failures are logged by maskError.
     logging: false,
     // HTTP and SSE: the request's signal, aborted when the client goes away. graphql-ws has no
@@ -77,7 +79,11 @@ export function createGateway(config: Config, options: { providers?: ProviderReg
   const ws = useServer(
     {
       onComplete: (_context, _id, payload) => operations.finished(payload),
-      onError: (_context, _id, payload) => operations.finished(payload),
+      onError: (_context, _id, payload, errors) => {
+        operations.finished(payload);
+        return forWebSocket(errors);
+      },
+      onNext: (_context, _id, _payload, _args, result) => (result.errors ? { ...result, errors: forWebSocket(result.errors) } : result),
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
       onSubscribe: async (context, id, payload) => {
@@ -89,11 +95,11 @@ export function createGateway(config: Config, options: { providers?: ProviderReg
         } catch (error) {
           // A bad document is this operation's error, not a reason to close the client's socket
           // (which would end every other subscription on it).
-          if (error instanceof GraphQLError) return [error];
+          if (error instanceof GraphQLError) return forWebSocket([error]);
           throw error;
         }
         const errors = enveloped.validate(enveloped.schema, document);
-        if (errors.length > 0) return errors;
+        if (errors.length > 0) return forWebSocket(errors);
         return {
           schema: enveloped.schema,
           operationName: payload.operationName,
