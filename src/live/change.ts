@@ -26,3 +26,14 @@ export function fingerprint(job: Job): string {
   const significant = Object.fromEntries(Object.entries(job).filter(([key]) => !CLOCK_DRIVEN.has(key)));
   return JSON.stringify(stable(significant));
 }
+
+/** The last word on a job its backend removed: cancelled, as of now. */
+export function removed(job: Job): Job {
+  return {
+    ...job,
+    state: 'CANCELLED',
+    finishedAt: job.finishedAt ?? new Date(),
+    statusMessage: `Removed from ${job.provider}`,
+    capabilities: { cancel: false, extend: false, suspend: false, resume: false, logs: job.capabilities.logs },
+  };
+}

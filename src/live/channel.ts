@@ -1,11 +1,16 @@
-import { GraphQLError } from 'graphql';
+import { LiveError } from './errors.js';
 
 type Pending<T> = { resolve: (result: IteratorResult<T>) => void; reject: (error: unknown) => void };
 
 /**
  * A subscription's queue: producers push, the GraphQL executor pulls. `onClose` runs once, when
- * the consumer leaves (`return`) or the producer ends the stream, so the hub can let go of the
- * watcher. A consumer that falls too far behind is cut off instead of growing memory forever.
+ * the consumer leaves (`return`) or the producer ends the stream, so the watcher can be let go.
+ * A consumer that falls too far behind is cut off instead of growing memory forever.
+ *
+ * Written by hand because nothing at hand bounds a queue that way: graphql-yoga's `createPubSub`
+ * hands each subscriber a Repeater (@repeaterjs/repeater 3), whose buffers either drop values
+ * silently (Sliding, Dropping) or, when full (Fixed, or none), keep up to 1024 pending pushes and
+ * then throw in the producer. Neither ends the slow subscriber's stream with an error it can see.
  */
 export class Channel<T> implements AsyncIterableIterator<T> {
   private readonly queue: T[] = [];
@@ -32,11 +37,7 @@ export class Channel<T> implements AsyncIterableIterator<T> {
     }
     this.queue.push(value);
     if (this.queue.length > this.maxQueued) {
-      this.fail(
-        new GraphQLError(`This subscriber fell more than ${this.maxQueued} events behind and was disconnected.`, {
-          extensions: { code: 'SUBSCRIBER_TOO_SLOW' },
-        }),
-      );
+      this.fail(new LiveError('SUBSCRIBER_TOO_SLOW', `This subscriber fell more than ${this.maxQueued} events behind and was disconnected.`));
     }
   }
 

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Provider, LogEntry } from '../providers/contract.js';
+import type { CallOptions, JobStreamEvent, LogEntry, Provider } from '../providers/contract.js';
 import { isProviderError } from '../providers/errors.js';
 import { log } from '../log.js';
 import { backoffDelay } from './backoff.js';
@@ -34,10 +34,14 @@ class OutputTracker {
   }
 }
 
+/** A backend's own stream of one job (`Provider.follow`). */
+export type Follow = (id: string, options: CallOptions) => AsyncIterable<JobStreamEvent>;
+
 /**
  * Feeds a watcher from the backend's own stream (UCloud `follow`): state and output as they happen.
- * A stream that drops before the job ended is opened again with backoff; one that ends after the
- * job ended means the output is complete.
+ * The one place a stream is retried: one that fails or drops before the job ended is opened again
+ * with the shared backoff (the provider opens it once per call); one that ends after the job ended
+ * means the output is complete.
  */
 export class FollowDriver {
   private readonly controller = new AbortController();
@@ -50,6 +54,7 @@ export class FollowDriver {
 
   constructor(
     private readonly provider: Provider,
+    private readonly follow: Follow,
     private readonly watcher: JobWatcher,
     private readonly intervalMs: number,
   ) {
@@ -95,8 +100,6 @@ export class FollowDriver {
   }
 
   private async run(): Promise<void> {
-    const follow = this.provider.follow?.bind(this.provider);
-    if (!follow) return;
     const stopped = this.controller.signal;
     while (!stopped.aborted) {
       const connection = new AbortController();
@@ -104,7 +107,7 @@ export class FollowDriver {
       const signal = AbortSignal.any([stopped, connection.signal]);
       this.output.newConnection();
       try {
-        for await (const event of follow(this.watcher.id, { signal })) {
+        for await (const event of this.follow(this.watcher.id, { signal })) {
           this.failures = 0;
           if (event.job) this.watcher.applySnapshot(event.job, performance.now());
           if (event.logs.length > 0) this.deliver(event.logs);

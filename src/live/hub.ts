@@ -1,13 +1,17 @@
-import { GraphQLError } from 'graphql';
-import type { JobFilter, LogEntry } from '../providers/contract.js';
-import { isProviderError } from '../providers/errors.js';
+import type { JobFilter, LogEntry, Provider } from '../providers/contract.js';
 import type { Job, JobProvider } from '../providers/job.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { Channel } from './channel.js';
-import { FollowDriver } from './follow-driver.js';
+import { LiveError, shuttingDown } from './errors.js';
+import { feedFor, type JobFeed } from './feed.js';
 import { JobWatcher } from './job-watcher.js';
-import { ListWatcher, type JobEvent } from './list-watcher.js';
-import { PollGroup } from './poll-group.js';
+import { jobKey, listKey, scopeString, SERVICE_CREDENTIAL, type CredentialSlot, type JobKey, type ListKey, type WatchScope } from './key.js';
+import { LocalLease, type WatchLease } from './lease.js';
+import { listListener, ListWatcher } from './list-watcher.js';
+import type { JobEvent } from './news.js';
+import { WatcherRegistry } from './registry.js';
+import { RoundTally, type RoundCounts } from './round-tally.js';
+import { LocalTransport, type LiveTransport } from './transport.js';
 
 export interface LiveStats {
   /** Jobs followed right now (one watcher each, however many subscribers). */
@@ -19,7 +23,7 @@ export interface LiveStats {
   /** Backend streams open (UCloud `follow`). */
   follows: number;
   /** Poll rounds done so far, per backend (status/logs and list rounds). */
-  rounds: Partial<Record<JobProvider, { jobs: number; list: number }>>;
+  rounds: Partial<Record<JobProvider, RoundCounts>>;
 }
 
 /** How long a list watcher without subscribers keeps what it knows (it polls nothing meanwhile). */
@@ -28,132 +32,101 @@ const LIST_GRACE_MS = 60_000;
 export interface LiveHubOptions {
   /** Instrumentation: every change of a followed job, as the gateway observes it, before delivery. */
   onChange?: (job: Job) => void;
+  /** How news reaches subscribers; in-process unless given (several replicas: shared through Redis). */
+  transport?: LiveTransport;
+  /** Whether this process may watch a key; always unless given (several replicas: one holder each). */
+  lease?: WatchLease;
 }
 
 /**
- * The live side of the gateway: one watcher per followed job however many clients follow it, one
- * poll group per backend, one list watcher per backend for `jobsUpdated`. Everything is started by
- * the first subscriber and stopped with the last, timers and sockets included.
+ * The live side of the gateway: one watcher per key however many clients subscribe to it (a job,
+ * or a backend's list for `jobsUpdated`), each started by its first subscriber and stopped after
+ * its last, timers and sockets included. A watcher's news reach subscribers through the transport.
  */
 export class LiveHub {
-  private readonly watchers = new Map<string, JobWatcher>();
-  private readonly follows = new Map<string, FollowDriver>();
-  private readonly groups = new Map<JobProvider, PollGroup>();
-  private readonly lists = new Map<JobProvider, ListWatcher>();
-  private readonly listChannels = new Set<Channel<JobEvent>>();
-  private readonly listRounds = new Map<JobProvider, number>();
-  private readonly listIdle = new Map<JobProvider, NodeJS.Timeout>();
+  private readonly transport: LiveTransport;
+  private readonly jobs: WatcherRegistry<JobKey, JobWatcher>;
+  private readonly lists: WatcherRegistry<ListKey, ListWatcher>;
+  /** One per scope: the followed jobs of a backend read with one credential share it. */
+  private readonly feeds = new Map<string, JobFeed>();
+  private readonly rounds = new RoundTally();
+  private listSubscriptions = 0;
   private closed = false;
 
   constructor(
     private readonly providers: ProviderRegistry,
     private readonly intervalMs: number,
     private readonly options: LiveHubOptions = {},
-  ) {}
+  ) {
+    this.transport = options.transport ?? new LocalTransport();
+    const lease = options.lease ?? new LocalLease();
+    this.jobs = new WatcherRegistry(lease, {
+      start: (watcher) => this.feed(watcher.key).add(watcher),
+      stop: (watcher) => this.feed(watcher.key).remove(watcher),
+    });
+    this.lists = new WatcherRegistry(lease, { start: (list) => list.start(), stop: (list) => list.stop(), lingerMs: LIST_GRACE_MS });
+  }
 
   /** The job now, then every change; ends after a terminal state. NOT_FOUND when the backend does not know it. */
-  jobUpdates(provider: JobProvider, id: string): Promise<AsyncIterableIterator<Job>> {
-    return this.ready(provider, id, (watcher) => watcher.subscribeStatus());
+  jobUpdated(key: JobKey): Promise<AsyncIterableIterator<Job>> {
+    return this.subscribe(key, (watcher) => watcher.subscribeStatus());
   }
 
   /** The output so far, then new output; ends when the job has ended and its output is drained. */
-  jobLogs(provider: JobProvider, id: string): Promise<AsyncIterableIterator<LogEntry>> {
-    return this.ready(provider, id, (watcher) => {
-      // Output a stream delivered while nobody read it was not kept: replay the stream from the
-      // start (a new FollowDriver is started by ready() when the old one has finished).
-      if (!watcher.historyComplete) {
-        watcher.resetOutput();
-        const key = `${provider}:${id}`;
-        const driver = this.follows.get(key);
-        if (driver?.running) driver.replay();
-        else {
-          driver?.stop();
-          this.follows.delete(key);
-        }
-      }
-      const firstReader = !watcher.wantsLogs && !watcher.logsDone;
-      const channel = watcher.subscribeLogs();
-      // Polled backends read output only while someone wants it: the first reader of a job's output
-      // gets it read now rather than at the next round (later readers get the history replayed).
-      if (firstReader) this.groups.get(provider)?.wake();
-      return channel;
+  jobLogs(key: JobKey): Promise<AsyncIterableIterator<LogEntry>> {
+    return this.subscribe(key, (watcher, feed) => {
+      feed.outputWanted(watcher);
+      return watcher.subscribeLogs();
     });
   }
 
   /** Every change among the jobs matching `filter`, from now on. */
-  jobsUpdated(filter: JobFilter): AsyncIterableIterator<JobEvent> {
+  jobsUpdated(filter: JobFilter, credential: CredentialSlot = SERVICE_CREDENTIAL): AsyncIterableIterator<JobEvent> {
     this.assertOpen();
     const wanted = filter.providers && filter.providers.length > 0 ? filter.providers : [...this.providers.keys()];
-    const targets = wanted.flatMap((id) => {
+    // Each backend once, however often the filter names it: one listener per list, so one event each.
+    const targets = [...new Set(wanted)].flatMap((id) => {
       const provider = this.providers.get(id);
       return provider ? [provider] : [];
     });
     if (targets.length === 0) {
       // Nothing could ever come: say so instead of a subscription that stays silent forever.
-      throw new GraphQLError(`None of ${wanted.join(', ')} is enabled on this gateway.`, { extensions: { code: 'PROVIDER_DISABLED' } });
+      throw new LiveError('PROVIDER_DISABLED', `None of ${wanted.join(', ')} is enabled on this gateway.`);
     }
-    const subscriber = {
-      filter,
-      channel: new Channel<JobEvent>(() => {
-        this.listChannels.delete(subscriber.channel);
-        for (const provider of targets) {
-          const list = this.lists.get(provider.id);
-          list?.remove(subscriber);
-          if (list && list.size === 0) this.idleList(provider.id, list);
-        }
-      }),
-    };
-    this.listChannels.add(subscriber.channel);
-    for (const provider of targets) {
-      let list = this.lists.get(provider.id);
-      if (!list) {
-        list = new ListWatcher(provider, this.intervalMs);
-        this.lists.set(provider.id, list);
-      }
-      clearTimeout(this.listIdle.get(provider.id));
-      this.listIdle.delete(provider.id);
-      list.add(subscriber);
+    const lists = targets.map((provider) => this.list(listKey(provider.id, credential), provider));
+    const unsubscribes: (() => void)[] = [];
+    const channel = new Channel<JobEvent>(() => {
+      this.listSubscriptions--;
+      for (const unsubscribe of unsubscribes) unsubscribe();
+      for (const list of lists) list.leave();
+    });
+    this.listSubscriptions++;
+    for (const list of lists) {
+      unsubscribes.push(this.transport.subscribe(list.key, listListener(channel, filter)));
+      list.join();
     }
-    return subscriber.channel;
-  }
-
-  /**
-   * A list watcher without subscribers polls no more, but keeps what it knows for a while: a client
-   * that reconnects (a page reload) does not cost every live job of the backend read again.
-   */
-  private idleList(provider: JobProvider, list: ListWatcher): void {
-    clearTimeout(this.listIdle.get(provider));
-    const timer = setTimeout(() => {
-      this.listIdle.delete(provider);
-      if (this.lists.get(provider) !== list || list.size > 0) return;
-      this.listRounds.set(provider, (this.listRounds.get(provider) ?? 0) + list.rounds);
-      list.stop();
-      this.lists.delete(provider);
-    }, LIST_GRACE_MS);
-    timer.unref?.();
-    this.listIdle.set(provider, timer);
+    return channel;
   }
 
   /**
    * A job as just read by someone else (a mutation reads its job back): watchers and list
    * watchers take it as an observation, so subscribers hear of the change at once, for free.
+   * `readAt`: when that read began (`performance.now()`), so that it cannot overtake a newer one.
    */
-  /** `readAt`: when that read began (`performance.now()`), so that it cannot overtake a newer one. */
   observe(job: Job, readAt: number): void {
-    this.watchers.get(`${job.provider}:${job.providerJobId}`)?.applySnapshot(job, readAt);
-    this.lists.get(job.provider)?.offer(job, readAt);
+    this.jobs.get(jobKey(job.provider, job.providerJobId))?.applySnapshot(job, readAt);
+    this.lists.get(listKey(job.provider))?.offer(job, readAt);
   }
 
   stats(): LiveStats {
     const rounds: LiveStats['rounds'] = {};
-    for (const id of this.providers.keys()) {
-      rounds[id] = { jobs: this.groups.get(id)?.rounds ?? 0, list: (this.listRounds.get(id) ?? 0) + (this.lists.get(id)?.rounds ?? 0) };
-    }
+    for (const id of this.providers.keys()) rounds[id] = this.rounds.of(id);
+    const watchers = this.jobs.watchers();
     return {
-      jobWatchers: this.watchers.size,
-      jobSubscriptions: [...this.watchers.values()].reduce((sum, watcher) => sum + watcher.subscribers, 0),
-      listSubscriptions: this.listChannels.size,
-      follows: this.follows.size,
+      jobWatchers: watchers.length,
+      jobSubscriptions: watchers.reduce((sum, watcher) => sum + watcher.subscribers, 0),
+      listSubscriptions: this.listSubscriptions,
+      follows: [...this.feeds.values()].reduce((sum, feed) => sum + feed.streams, 0),
       rounds,
     };
   }
@@ -161,19 +134,39 @@ export class LiveHub {
   /** Completes every subscription and stops every timer and stream. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const watcher of [...this.watchers.values()]) watcher.endAll();
-    for (const channel of [...this.listChannels]) channel.end();
-    const streams = [...this.follows.values()];
-    for (const follow of streams) follow.stop();
-    for (const group of this.groups.values()) group.stop();
-    for (const list of this.lists.values()) list.stop();
-    for (const timer of this.listIdle.values()) clearTimeout(timer);
-    this.listIdle.clear();
-    await Promise.allSettled(streams.map((follow) => follow.done));
+    for (const watcher of this.jobs.watchers()) watcher.close();
+    // Every subscription here ends, so its watcher becomes idle and is stopped.
+    this.transport.close();
+    this.jobs.close();
+    this.lists.close();
+    await Promise.allSettled([...this.feeds.values()].map((feed) => feed.stop()));
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new GraphQLError('The gateway is shutting down.', { extensions: { code: 'UNAVAILABLE' } });
+    if (this.closed) throw shuttingDown();
+  }
+
+  private provider(backend: JobProvider): Provider {
+    const provider = this.providers.get(backend);
+    if (!provider) throw new LiveError('PROVIDER_DISABLED', `The ${backend} backend is not enabled on this gateway.`);
+    return provider;
+  }
+
+  private feed(scope: WatchScope): JobFeed {
+    const name = scopeString(scope);
+    let feed = this.feeds.get(name);
+    if (!feed) {
+      feed = feedFor(this.provider(scope.backend), this.intervalMs, this.rounds.counter(scope.backend, 'jobs'));
+      this.feeds.set(name, feed);
+    }
+    return feed;
+  }
+
+  private list(key: ListKey, provider: Provider): ListWatcher {
+    return this.lists.open(
+      key,
+      () => new ListWatcher(key, provider, this.intervalMs, this.transport, (idle) => this.lists.idle(idle), this.rounds.counter(key.backend, 'list')),
+    );
   }
 
   /**
@@ -181,65 +174,20 @@ export class LiveHub {
    * this is its first subscriber. The subscription is made before the watcher is let go, so a
    * watcher never sits without subscribers while one is joining.
    */
-  private async ready<T>(providerId: JobProvider, id: string, subscribe: (watcher: JobWatcher) => T): Promise<T> {
+  private async subscribe<T>(key: JobKey, open: (watcher: JobWatcher, feed: JobFeed) => T): Promise<T> {
     this.assertOpen();
-    const provider = this.providers.get(providerId);
-    if (!provider) {
-      throw new GraphQLError(`The ${providerId} backend is not enabled on this gateway.`, { extensions: { code: 'PROVIDER_DISABLED' } });
-    }
-    const key = `${providerId}:${id}`;
-    let watcher = this.watchers.get(key);
-    let first: Promise<Job | null>;
-    if (watcher) {
-      first = watcher.firstSnapshot;
-    } else {
-      watcher = new JobWatcher(providerId, id, (idle) => this.release(idle), this.options.onChange);
-      this.watchers.set(key, watcher);
-      first = this.group(providerId).add(watcher);
-      watcher.firstSnapshot = first;
-      first.catch(() => undefined);
-    }
+    const feed = this.feed(key);
+    const watcher = this.jobs.open(key, () => new JobWatcher(key, this.transport, (idle) => this.jobs.idle(idle), this.options.onChange));
     const release = watcher.hold();
     try {
-      const job = await first;
-      if (job === null) {
-        throw new GraphQLError(`${providerId} does not know job ${id}.`, { extensions: { code: 'NOT_FOUND', provider: providerId } });
-      }
+      await watcher.known();
       // The gateway may have begun shutting down while the first snapshot was on its way.
       this.assertOpen();
-      const subscription = subscribe(watcher);
-      // A finished job's status subscriber is already served; only output needs the stream then.
-      if (provider.follow && watcher.subscribers > 0 && !this.follows.has(key) && this.watchers.get(key) === watcher) {
-        this.follows.set(key, new FollowDriver(provider, watcher, this.intervalMs));
-      }
+      const subscription = open(watcher, feed);
+      if (this.jobs.get(key) === watcher) feed.subscribed(watcher);
       return subscription;
-    } catch (error) {
-      if (isProviderError(error)) {
-        throw new GraphQLError(error.message, { extensions: { code: error.code, provider: providerId } });
-      }
-      throw error;
     } finally {
       release();
     }
-  }
-
-  private group(providerId: JobProvider): PollGroup {
-    let group = this.groups.get(providerId);
-    if (!group) {
-      const provider = this.providers.get(providerId);
-      if (!provider) throw new Error(`no provider ${providerId}`);
-      group = new PollGroup(provider, { intervalMs: this.intervalMs, pollStatus: !provider.follow });
-      this.groups.set(providerId, group);
-    }
-    return group;
-  }
-
-  private release(watcher: JobWatcher): void {
-    const key = `${watcher.provider}:${watcher.id}`;
-    if (this.watchers.get(key) !== watcher) return;
-    this.watchers.delete(key);
-    this.groups.get(watcher.provider)?.remove(watcher);
-    this.follows.get(key)?.stop();
-    this.follows.delete(key);
   }
 }

@@ -1,56 +1,45 @@
-import { GraphQLError } from 'graphql';
 import type { LogEntry } from '../providers/contract.js';
-import { isTerminal, type Job, type JobProvider } from '../providers/job.js';
-import { fingerprint } from './change.js';
+import { isTerminal, type Job } from '../providers/job.js';
+import { fingerprint, removed } from './change.js';
 import { Channel } from './channel.js';
+import { LiveError, shuttingDown } from './errors.js';
+import type { JobKey } from './key.js';
+import type { JobNews, LiveNews } from './news.js';
+import { HISTORY_ENTRIES, OutputHistory } from './output-history.js';
+import type { Closing, LiveTransport } from './transport.js';
 
-/** The last word on a job its backend removed: cancelled, as of now. */
-export function removed(job: Job): Job {
-  return {
-    ...job,
-    state: 'CANCELLED',
-    finishedAt: job.finishedAt ?? new Date(),
-    statusMessage: `Removed from ${job.provider}`,
-    capabilities: { cancel: false, extend: false, suspend: false, resume: false, logs: job.capabilities.logs },
-  };
-}
-
-/** Output kept for clients that join late; beyond it the oldest is dropped (and they are told). */
-const HISTORY_ENTRIES = 20_000;
-const HISTORY_CHARS = 4 * 1024 * 1024;
+type Readers = 'status' | 'logs';
 
 /**
  * Everything known live about one followed job, shared by all of its subscribers: the last
- * snapshot, the output so far, and the subscribers' channels. Whatever drives it (a poll group or
- * the backend's own stream) calls `applySnapshot` and `appendLogs`; it fans out to every channel, so
- * upstream work is per job, never per subscriber.
+ * snapshot, the output so far, and how many read them. Whatever feeds it (a poll group or the
+ * backend's own stream) reports readings; what is news goes out on the transport, where every
+ * subscriber's channel hears it, so upstream work is per job, never per subscriber.
  */
 export class JobWatcher {
   private current: Job | null = null;
   private print: string | null = null;
   /** When the read behind `current` began: a read begun earlier that answers later is older news. */
   private readAt = Number.NEGATIVE_INFINITY;
-  private readonly statusSinks = new Set<Channel<Job>>();
-  private readonly logSinks = new Set<Channel<LogEntry>>();
-  private readonly history: LogEntry[] = [];
-  private historyChars = 0;
-  private truncated = false;
-  private joining = 0;
+  private readonly history = new OutputHistory();
   private drained = false;
   /** Output went by while nobody read it (a stream delivers it anyway): the history has holes. */
   private gaps = false;
-  /** Where the backend's incremental log reading stands (`pollLogs` cursor). */
-  logCursor: string | null = null;
-  /** The first snapshot, fetched when the watcher started; later subscribers wait on the same one. */
-  firstSnapshot: Promise<Job | null> = Promise.resolve(null);
+  private readonly readers: Record<Readers, number> = { status: 0, logs: 0 };
+  private joining = 0;
+  private readonly first = deferred();
 
   constructor(
-    readonly provider: JobProvider,
-    readonly id: string,
+    readonly key: JobKey,
+    private readonly transport: LiveTransport,
     private readonly onIdle: (watcher: JobWatcher) => void,
     /** Instrumentation: told of every change before subscribers are (benchmarks measure delivery from here). */
     private readonly onChange?: (job: Job) => void,
   ) {}
+
+  get id(): string {
+    return this.key.target.id;
+  }
 
   get snapshot(): Job | null {
     return this.current;
@@ -62,7 +51,7 @@ export class JobWatcher {
 
   /** Output is still wanted and not yet complete. */
   get wantsLogs(): boolean {
-    return this.logSinks.size > 0 && !this.drained;
+    return this.readers.logs > 0 && !this.drained;
   }
 
   /** The output has been read to its end. */
@@ -70,12 +59,25 @@ export class JobWatcher {
     return this.drained;
   }
 
+  /** The history holds the whole output delivered so far. */
+  get historyComplete(): boolean {
+    return !this.gaps;
+  }
+
   get subscribers(): number {
-    return this.statusSinks.size + this.logSinks.size;
+    return this.readers.status + this.readers.logs;
   }
 
   get idle(): boolean {
     return this.subscribers === 0 && this.joining === 0;
+  }
+
+  /**
+   * Settles once the first reading is in: resolves with a snapshot in hand, rejects when the
+   * backend does not know the job, could not be read, or the gateway closes first.
+   */
+  known(): Promise<void> {
+    return this.first.promise;
   }
 
   /** Keeps the watcher alive while a subscriber waits for the first snapshot. */
@@ -92,31 +94,18 @@ export class JobWatcher {
 
   /** A status subscriber: the current snapshot first, then every change; ends after a terminal state. */
   subscribeStatus(): Channel<Job> {
-    const channel: Channel<Job> = new Channel<Job>(() => {
-      this.statusSinks.delete(channel);
-      this.checkIdle();
-    });
-    this.statusSinks.add(channel);
-    if (this.current) {
-      channel.push(this.current);
+    return this.subscribe<Job>('status', undefined, (channel) => {
+      if (this.current) channel.push(this.current);
       if (this.terminal) channel.end();
-    }
-    return channel;
+    }, statusNews);
   }
 
   /** A log subscriber: the output so far, then new output; ends once the job ended and output is drained. */
   subscribeLogs(): Channel<LogEntry> {
-    const channel: Channel<LogEntry> = new Channel<LogEntry>(() => {
-      this.logSinks.delete(channel);
-      this.checkIdle();
-    }, HISTORY_ENTRIES * 2);
-    this.logSinks.add(channel);
-    if (this.truncated) {
-      channel.push({ rank: 0, stream: 'EVENT', text: '[earlier output omitted]', timestamp: this.history[0]?.timestamp ?? new Date() });
-    }
-    for (const entry of this.history) channel.push(entry);
-    if (this.drained) channel.end();
-    return channel;
+    return this.subscribe<LogEntry>('logs', HISTORY_ENTRIES * 2, (channel) => {
+      this.history.replay((entry) => channel.push(entry));
+      if (this.drained) channel.end();
+    }, logNews);
   }
 
   /**
@@ -126,33 +115,24 @@ export class JobWatcher {
    */
   applySnapshot(job: Job, readAt: number): boolean {
     if (readAt < this.readAt) return false;
-    if (this.current && isTerminal(this.current.state) && !isTerminal(job.state)) return false;
+    if (this.terminal && !isTerminal(job.state)) return false;
     this.readAt = readAt;
     const print = fingerprint(job);
     if (print === this.print) return false;
     this.current = job;
     this.print = print;
+    this.first.resolve();
     this.onChange?.(job);
-    for (const sink of this.statusSinks) {
-      sink.push(job);
-      if (isTerminal(job.state)) sink.end();
-    }
+    this.publish({ type: 'snapshot', job });
     return true;
   }
 
   appendLogs(entries: readonly LogEntry[]): void {
     if (this.drained) return;
-    for (const entry of entries) {
-      if (entry.text === '') continue;
-      this.history.push(entry);
-      this.historyChars += entry.text.length;
-      for (const sink of this.logSinks) sink.push(entry);
-    }
-    while (this.history.length > HISTORY_ENTRIES || this.historyChars > HISTORY_CHARS) {
-      const dropped = this.history.shift();
-      this.historyChars -= dropped?.text.length ?? 0;
-      this.truncated = true;
-    }
+    const kept = entries.filter((entry) => entry.text !== '');
+    if (kept.length === 0) return;
+    this.history.add(kept);
+    this.publish({ type: 'logs', entries: kept });
   }
 
   /** Output that arrived while nobody reads it is not kept (memory), but the loss is remembered. */
@@ -160,54 +140,101 @@ export class JobWatcher {
     this.gaps = true;
   }
 
-  /** The history holds the whole output delivered so far. */
-  get historyComplete(): boolean {
-    return !this.gaps;
-  }
-
   /** Forgets the output, to be delivered again from the start (the stream is replayed). */
   resetOutput(): void {
-    this.history.length = 0;
-    this.historyChars = 0;
-    this.truncated = false;
+    this.history.clear();
     this.drained = false;
     this.gaps = false;
   }
 
   /** The job has ended and its output has been read to the end. */
   finishLogs(): void {
+    if (this.drained) return;
     this.drained = true;
-    for (const sink of this.logSinks) sink.end();
+    this.publish({ type: 'logsEnd' });
   }
 
   /**
-   * The backend no longer knows the job. Backends only forget a job that was deleted (a Data
-   * Manager instance is removed a few seconds after its DELETE), so its story ends as cancelled.
+   * The backend does not know the job (any more). Backends only forget a job that was deleted (a
+   * Data Manager instance is removed a few seconds after its DELETE), so its story ends as cancelled.
    */
   vanish(readAt: number): void {
     if (readAt < this.readAt) return;
-    if (this.current && !isTerminal(this.current.state)) {
-      this.applySnapshot(removed(this.current), readAt);
-      this.finishLogs();
+    if (this.current === null) {
+      const { backend, target } = this.key;
+      this.first.reject(new LiveError('NOT_FOUND', `${backend} does not know job ${target.id}.`, backend));
       return;
     }
-    if (this.current) {
-      this.finishLogs();
-      return;
-    }
-    this.fail(new GraphQLError(`${this.provider} no longer knows job ${this.id}`, { extensions: { code: 'NOT_FOUND' } }));
+    if (!this.terminal) this.applySnapshot(removed(this.current), readAt);
+    this.finishLogs();
   }
 
-  fail(error: unknown): void {
-    for (const sink of [...this.statusSinks, ...this.logSinks]) sink.fail(error);
+  /** The first reading failed: whoever waits for it gets the failure. */
+  unreadable(error: unknown): void {
+    this.first.reject(error);
   }
 
-  /** Ends every subscription cleanly (gateway shutdown). */
-  endAll(): void {
-    for (const sink of [...this.statusSinks, ...this.logSinks]) sink.end();
+  /** The gateway is going away: whoever still waits for the first snapshot is told so. */
+  close(): void {
+    this.first.reject(shuttingDown());
+  }
+
+  private subscribe<T>(
+    readers: Readers,
+    maxQueued: number | undefined,
+    replay: (channel: Channel<T>) => void,
+    hear: (channel: Channel<T>, news: LiveNews | Closing) => void,
+  ): Channel<T> {
+    let unsubscribe = (): void => undefined;
+    const channel = new Channel<T>(() => {
+      unsubscribe();
+      this.readers[readers]--;
+      this.checkIdle();
+    }, maxQueued);
+    this.readers[readers]++;
+    // Nothing is published between the replay and the subscription: both happen in this turn.
+    replay(channel);
+    if (channel.isOpen) unsubscribe = this.transport.subscribe(this.key, (news) => hear(channel, news));
+    return channel;
+  }
+
+  private publish(news: JobNews): void {
+    this.transport.publish(this.key, news);
   }
 
   private checkIdle(): void {
     if (this.idle) this.onIdle(this);
   }
+}
+
+function statusNews(channel: Channel<Job>, news: LiveNews | Closing): void {
+  if (news.type === 'snapshot') {
+    channel.push(news.job);
+    if (isTerminal(news.job.state)) channel.end();
+  } else if (news.type === 'closing') {
+    channel.end();
+  }
+}
+
+function logNews(channel: Channel<LogEntry>, news: LiveNews | Closing): void {
+  if (news.type === 'logs') for (const entry of news.entries) channel.push(entry);
+  else if (news.type === 'logsEnd' || news.type === 'closing') channel.end();
+}
+
+interface Deferred {
+  readonly promise: Promise<void>;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/** A promise settled from outside; later settlements are ignored. Nobody awaiting a rejection is fine. */
+function deferred(): Deferred {
+  let resolve: () => void = () => undefined;
+  let reject: (error: unknown) => void = () => undefined;
+  const promise = new Promise<void>((yes, no) => {
+    resolve = yes;
+    reject = no;
+  });
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
 }

@@ -3,22 +3,13 @@ import { isProviderError } from '../providers/errors.js';
 import { matchesFilter } from '../providers/filter.js';
 import { isTerminal, JOB_STATES, type Job, type JobState } from '../providers/job.js';
 import { log } from '../log.js';
-import { fingerprint } from './change.js';
-import { Rounds } from './rounds.js';
-import { Yielder } from './yielder.js';
+import { fingerprint, removed } from './change.js';
 import type { Channel } from './channel.js';
-import { removed } from './job-watcher.js';
-
-export interface JobEvent {
-  job: Job;
-  /** Null for a job seen for the first time. */
-  previousState: JobState | null;
-}
-
-interface Subscriber {
-  filter: JobFilter;
-  channel: Channel<JobEvent>;
-}
+import type { ListKey } from './key.js';
+import type { JobEvent } from './news.js';
+import { Rounds } from './rounds.js';
+import type { Listener, LiveTransport } from './transport.js';
+import { Yielder } from './yielder.js';
 
 interface Known {
   job: Job;
@@ -41,39 +32,48 @@ const MAX_PAGES = 100;
  * read to its end, which its live jobs usually fit in one page of) plus, only when a tracked live
  * job is no longer listed, one batched `getMany` to learn where it went. The first round reads
  * every live job once, so long-running jobs far down a newest-first list are tracked too.
- * Subscribers' filters are applied here, in memory: their number costs nothing upstream.
+ * Subscribers' filters are applied by each of them (`listListener`), in memory: their number
+ * costs nothing upstream.
  */
 export class ListWatcher {
-  private readonly subscribers = new Set<Subscriber>();
+  private subscribers = 0;
+  /** This process holds the key's lease: it reads the backend. */
+  private leased = false;
   private readonly known = new Map<string, Known>();
   private baselined = false;
   private readonly cycle: Rounds;
 
   constructor(
-    readonly provider: Provider,
+    readonly key: ListKey,
+    private readonly provider: Provider,
     intervalMs: number,
+    private readonly transport: LiveTransport,
+    private readonly onIdle: (watcher: ListWatcher) => void,
+    onRound: () => void,
   ) {
-    this.cycle = new Rounds(intervalMs, () => this.round(), () => this.subscribers.size > 0);
+    this.cycle = new Rounds(intervalMs, () => this.round(), () => this.leased && this.subscribers > 0, onRound);
   }
 
-  get size(): number {
-    return this.subscribers.size;
+  get idle(): boolean {
+    return this.subscribers === 0;
   }
 
-  /** Completed list rounds (the first one reads every live job). */
-  get rounds(): number {
-    return this.cycle.count;
+  start(): void {
+    this.leased = true;
+    this.cycle.schedule(0);
   }
 
-  add(subscriber: Subscriber): void {
-    this.subscribers.add(subscriber);
+  join(): void {
+    this.subscribers++;
     this.cycle.schedule(0);
   }
 
   /** The last subscriber leaving pauses the rounds (no upstream load); what is known is kept for a comeback. */
-  remove(subscriber: Subscriber): void {
-    this.subscribers.delete(subscriber);
-    if (this.subscribers.size === 0) this.cycle.pause();
+  leave(): void {
+    this.subscribers--;
+    if (this.subscribers > 0) return;
+    this.cycle.pause();
+    this.onIdle(this);
   }
 
   stop(): void {
@@ -119,7 +119,7 @@ export class ListWatcher {
     const yielder = new Yielder();
     for (const job of jobs) {
       listed.add(job.providerJobId);
-      if (this.observe(job, readAt)) await yielder.delivered(this.subscribers.size);
+      if (this.observe(job, readAt)) await yielder.delivered(this.subscribers);
     }
     // Tracked live jobs no longer listed: finished, or pushed down by newer ones.
     const missing = [...this.known.values()]
@@ -172,11 +172,19 @@ export class ListWatcher {
   }
 
   private publish(event: JobEvent, before: Job | null): void {
-    for (const subscriber of this.subscribers) {
-      // A job leaving the filter is news to whoever filtered for it: the event shows where it went.
-      if (matchesFilter(event.job, subscriber.filter) || (before !== null && matchesFilter(before, subscriber.filter))) {
-        subscriber.channel.push(event);
-      }
-    }
+    this.transport.publish(this.key, { type: 'listed', event, before });
   }
+}
+
+/** A `jobsUpdated` subscriber's share of a list's news: the events about jobs its filter is about. */
+export function listListener(channel: Channel<JobEvent>, filter: JobFilter): Listener {
+  return (news) => {
+    if (news.type === 'closing') channel.end();
+    else if (news.type === 'listed') hear(channel, filter, news.event, news.before);
+  };
+}
+
+function hear(channel: Channel<JobEvent>, filter: JobFilter, event: JobEvent, before: Job | null): void {
+  // A job leaving the filter is news to whoever filtered for it: the event shows where it went.
+  if (matchesFilter(event.job, filter) || (before !== null && matchesFilter(before, filter))) channel.push(event);
 }

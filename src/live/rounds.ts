@@ -9,13 +9,13 @@ export class Rounds {
   private running = false;
   private stopped = false;
   private failures = 0;
-  /** Rounds completed (tests and benchmarks relate upstream request counts to it). */
-  count = 0;
 
   constructor(
     private readonly intervalMs: number,
     private readonly round: () => Promise<boolean>,
     private readonly wanted: () => boolean,
+    /** After every round, done or failed (stats: tests and benchmarks relate upstream request counts to rounds). */
+    private readonly onRound: () => void = () => undefined,
   ) {}
 
   /** Plans the next round, unless one is planned or running already. */
@@ -53,7 +53,7 @@ export class Rounds {
       ok = await this.round();
     } finally {
       this.running = false;
-      this.count++;
+      this.onRound();
       this.failures = ok ? 0 : this.failures + 1;
       this.schedule(backoffDelay(this.intervalMs, this.failures));
     }

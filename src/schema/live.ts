@@ -1,10 +1,58 @@
+import { GraphQLError } from 'graphql';
 import type { LogEntry } from '../providers/contract.js';
-import type { JobEvent } from '../live/list-watcher.js';
+import { isProviderError } from '../providers/errors.js';
+import { isLiveError } from '../live/errors.js';
+import { jobKey } from '../live/key.js';
+import type { JobEvent } from '../live/news.js';
 import { builder } from './builder.js';
 import { JobStateEnum } from './enums.js';
 import { JobFilterInput } from './connection.js';
 import { JobRef } from './job.js';
 import { decodeJobId } from './global-id.js';
+
+/** What a client sees of a live failure: its message, its code and the backend concerned as extensions. */
+function clientError(error: unknown): unknown {
+  if (isLiveError(error)) {
+    return new GraphQLError(error.message, { extensions: { code: error.code, ...(error.provider !== null ? { provider: error.provider } : {}) } });
+  }
+  if (isProviderError(error)) return new GraphQLError(error.message, { extensions: { code: error.code, provider: error.provider } });
+  return error;
+}
+
+function rethrowForClient(error: unknown): never {
+  throw clientError(error);
+}
+
+/** A subscription's stream with the live layer's errors shown as clients see them. */
+class ClientStream<T> implements AsyncIterableIterator<T> {
+  constructor(private readonly source: AsyncIterableIterator<T>) {}
+
+  next(): Promise<IteratorResult<T>> {
+    return this.source.next().catch(rethrowForClient);
+  }
+
+  // Leaving must reach the source: it is what lets the gateway stop watching.
+  return(): Promise<IteratorResult<T>> {
+    return this.source.return?.() ?? Promise.resolve({ value: undefined, done: true });
+  }
+
+  throw(error: unknown): Promise<IteratorResult<T>> {
+    return this.source.throw?.(error) ?? Promise.reject(error);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+}
+
+/** Opens a subscription's stream; a failure to open it is shown as clients see it too. */
+async function live<T>(open: () => AsyncIterableIterator<T> | Promise<AsyncIterableIterator<T>>): Promise<AsyncIterableIterator<T>> {
+  try {
+    return new ClientStream(await open());
+  } catch (error) {
+    return rethrowForClient(error);
+  }
+}
 
 const LogStreamEnum = builder.enumType('LogStream', {
   description: 'Where a log entry comes from.',
@@ -46,7 +94,7 @@ builder.subscriptionField('jobUpdated', (t) =>
     args: { id: t.arg.id({ required: true, description: 'Global ID of the job (`Job.id`).' }) },
     subscribe: (_root, { id }, context) => {
       const target = decodeJobId(id);
-      return context.services.live.jobUpdates(target.provider, target.id);
+      return live(() => context.services.live.jobUpdated(jobKey(target.provider, target.id)));
     },
     resolve: (job) => job,
   }),
@@ -58,7 +106,7 @@ builder.subscriptionField('jobsUpdated', (t) =>
     description:
       'Every change among the jobs matching the filter, from now on, with the state before it. A job leaving the filter (say, no longer RUNNING) is reported once more, showing where it went. Costs the backends one list poll per interval, whatever the number of subscribers.',
     args: { filter: t.arg({ type: JobFilterInput, required: false, description: 'Which jobs to watch; all when absent.' }) },
-    subscribe: (_root, { filter }, context) => context.services.live.jobsUpdated(filter ?? {}),
+    subscribe: (_root, { filter }, context) => live(() => context.services.live.jobsUpdated(filter ?? {})),
     resolve: (event) => event,
   }),
 );
@@ -71,7 +119,7 @@ builder.subscriptionField('jobLogs', (t) =>
     args: { id: t.arg.id({ required: true, description: 'Global ID of the job (`Job.id`).' }) },
     subscribe: (_root, { id }, context) => {
       const target = decodeJobId(id);
-      return context.services.live.jobLogs(target.provider, target.id);
+      return live(() => context.services.live.jobLogs(jobKey(target.provider, target.id)));
     },
     resolve: (entry) => entry,
   }),

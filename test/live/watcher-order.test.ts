@@ -2,6 +2,8 @@
 // the newest read, whatever order the answers arrive in, and an ended job never comes back.
 import { describe, expect, it } from 'vitest';
 import { JobWatcher } from '../../src/live/job-watcher.js';
+import { jobKey } from '../../src/live/key.js';
+import { LocalTransport } from '../../src/live/transport.js';
 import type { GpuJob, Job, JobState } from '../../src/providers/job.js';
 
 function gpuJob(state: JobState, providerState: string): GpuJob {
@@ -57,7 +59,7 @@ async function drain(channel: AsyncIterableIterator<Job>, count: number): Promis
 
 describe('JobWatcher read order', () => {
   it('drops a read that began before the last one applied', async () => {
-    const watcher = new JobWatcher('GPU', 'c0ffee00-0000-4000-8000-000000000001', () => undefined);
+    const watcher = new JobWatcher(jobKey('GPU', 'c0ffee00-0000-4000-8000-000000000001'), new LocalTransport(), () => undefined);
     watcher.applySnapshot(gpuJob('QUEUED', 'PENDING'), 1);
     const channel = watcher.subscribeStatus();
     // A poll began at t=2 and a mutation's read-back at t=3; the read-back answers first.
@@ -69,7 +71,7 @@ describe('JobWatcher read order', () => {
   });
 
   it('never moves an ended job back to a live state', () => {
-    const watcher = new JobWatcher('GPU', 'c0ffee00-0000-4000-8000-000000000001', () => undefined);
+    const watcher = new JobWatcher(jobKey('GPU', 'c0ffee00-0000-4000-8000-000000000001'), new LocalTransport(), () => undefined);
     watcher.applySnapshot(gpuJob('SUCCEEDED', 'COMPLETED'), 5);
     expect(watcher.applySnapshot(gpuJob('RUNNING', 'RUNNING'), 6)).toBe(false);
     expect(watcher.snapshot?.state).toBe('SUCCEEDED');

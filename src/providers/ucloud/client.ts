@@ -192,14 +192,15 @@ export class UCloudClient {
   /**
    * `jobs.follow` over WebSocket: every `message` frame's payload, parsed. Ends on the final
    * `response` frame (Kotlin), on the socket closing (Go), or when `signal` aborts. A final frame with
-   * an error status throws; a 401 before any message is retried once with a refreshed token.
+   * an error status throws. One stream per call: a drop is the caller's to retry. What is not a retry
+   * is authentication: a token rejected before any message is refreshed once and the call made again.
    */
   async *follow(id: string, options: CallOptions = {}): AsyncGenerator<JobsFollowResponse, void, undefined> {
     let refreshed = false;
     for (;;) {
       const token = await this.currentAccessToken();
       let received = 0;
-      let retry = false;
+      let rejected = false;
       const frames = socketCall({
         url: this.socketUrl(),
         request: {
@@ -226,14 +227,22 @@ export class UCloudClient {
         }
         if (frame.status <= 399) return;
         if (frame.status === 401 && received === 0 && !refreshed && this.canRefresh) {
-          retry = true;
+          rejected = true;
           break;
         }
         throw this.followError(codeForStatus(frame.status), id, frame.status, this.frameMessage(frame.payload));
       }
-      if (!retry) return;
+      if (received > 0 || options.signal?.aborted) return;
+      if (rejected) {
+        await this.refresh();
+      } else {
+        // The Go backend closes without a frame on an unknown job, a refused project or a rejected
+        // token: HTTP tells which (NOT_FOUND, FORBIDDEN, UNAUTHENTICATED), and refreshes a rejected
+        // token on its 401, after which the stream is worth one more call.
+        await this.retrieve(id, {}, options);
+        if (refreshed || this.accessToken === token) throw this.followError('UNAVAILABLE', id, null, 'the stream closed before its first frame');
+      }
       refreshed = true;
-      await this.refresh();
     }
   }
 

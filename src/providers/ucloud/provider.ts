@@ -143,36 +143,23 @@ export class UCloudProvider implements Provider<'UCLOUD'> {
   /**
    * The job's own `follow` stream. The first event carries the job from `initialJob`; later events
    * carry the job again when a frame changed it (else `job` is null) and the frame's log chunks.
-   * Ends with the stream; aborting `signal` ends it quietly.
+   * Ends with the stream; aborting `signal` ends it quietly. One stream per call, never retried
+   * here: a stream that cannot be had throws (NOT_FOUND, UNAUTHENTICATED, UNAVAILABLE...), and
+   * reopening one is the caller's (the live layer's follow driver, with the shared backoff).
    */
   async *follow(id: string, options: CallOptions = {}): AsyncGenerator<JobStreamEvent, void, undefined> {
     const controller = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
     this.streams.add(controller);
     try {
-      for (let attempt = 1; ; attempt++) {
-        let wire: WireJob | null = null;
-        let frames = 0;
-        for await (const frame of this.client.follow(id, { signal })) {
-          const receivedAt = new Date();
-          frames++;
-          const folded = foldFrame(wire, frame);
-          wire = folded.job;
-          const logs = logEntries(frame, receivedAt);
-          if (!folded.changed && logs.length === 0) continue;
-          yield { job: folded.changed && wire !== null ? toJob(wire) : null, logs };
-        }
-        if (frames > 0 || signal.aborted) return;
-        // The Go backend closes without a frame on an unknown job or a rejected token: HTTP tells
-        // which (and refreshes the token on a 401); if the job is there, the stream is tried once more.
-        await this.client.retrieve(id, {}, { signal });
-        if (attempt >= 2) {
-          throw new ProviderError({
-            code: 'UNAVAILABLE',
-            provider: 'UCLOUD',
-            message: `UCLOUD jobs.follow ${id}: the stream closed before its first frame`,
-          });
-        }
+      let wire: WireJob | null = null;
+      for await (const frame of this.client.follow(id, { signal })) {
+        const receivedAt = new Date();
+        const folded = foldFrame(wire, frame);
+        wire = folded.job;
+        const logs = logEntries(frame, receivedAt);
+        if (!folded.changed && logs.length === 0) continue;
+        yield { job: folded.changed && wire !== null ? toJob(wire) : null, logs };
       }
     } finally {
       this.streams.delete(controller);

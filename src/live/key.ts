@@ -1,0 +1,53 @@
+// The one key of everything the live layer shares: watchers, leases and transport topics.
+import type { JobProvider } from '../providers/job.js';
+
+/**
+ * Whose credential the backend is read with: a fingerprint of it, never the credential itself.
+ * Every live read uses the gateway's own credentials for now, hence one value.
+ */
+export type CredentialSlot = string;
+export const SERVICE_CREDENTIAL: CredentialSlot = 'service';
+
+/**
+ * What is watched: one job, or a backend's live jobs for `jobsUpdated`. A list carries no filter:
+ * subscribers' filters are applied in memory, so that however they filter they share one poll.
+ */
+export type WatchTarget = { readonly kind: 'job'; readonly id: string } | { readonly kind: 'list' };
+
+/** One backend read with one credential: what batched reads can share (a poll group). */
+export interface WatchScope {
+  readonly backend: JobProvider;
+  readonly credential: CredentialSlot;
+}
+
+export interface WatchKey<T extends WatchTarget = WatchTarget> extends WatchScope {
+  readonly target: T;
+}
+export type JobKey = WatchKey<Extract<WatchTarget, { kind: 'job' }>>;
+export type ListKey = WatchKey<Extract<WatchTarget, { kind: 'list' }>>;
+
+export function jobKey(backend: JobProvider, id: string, credential: CredentialSlot = SERVICE_CREDENTIAL): JobKey {
+  return { backend, credential, target: { kind: 'job', id } };
+}
+
+export function listKey(backend: JobProvider, credential: CredentialSlot = SERVICE_CREDENTIAL): ListKey {
+  return { backend, credential, target: { kind: 'list' } };
+}
+
+/**
+ * The string form of a key (map keys here; topic and lease names across replicas), built here
+ * only, as JSON, so that no id can make two keys read alike whatever characters it holds.
+ */
+export function keyString(key: WatchKey): string {
+  const { target } = key;
+  return encode(key, target.kind === 'job' ? [target.kind, target.id] : [target.kind]);
+}
+
+/** The string form of a key's scope alone (any key of it gives the same). */
+export function scopeString(scope: WatchScope): string {
+  return encode(scope, []);
+}
+
+function encode(scope: WatchScope, target: readonly string[]): string {
+  return JSON.stringify([scope.credential, scope.backend, ...target]);
+}

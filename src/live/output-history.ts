@@ -1,0 +1,38 @@
+import type { LogEntry } from '../providers/contract.js';
+
+/** Output kept for clients that join late; beyond it the oldest is dropped (and they are told). */
+export const HISTORY_ENTRIES = 20_000;
+const HISTORY_CHARS = 4 * 1024 * 1024;
+
+/** A job's output so far, as a reader joining now gets it. */
+export class OutputHistory {
+  private readonly entries: LogEntry[] = [];
+  private chars = 0;
+  private truncated = false;
+
+  add(entries: readonly LogEntry[]): void {
+    for (const entry of entries) {
+      this.entries.push(entry);
+      this.chars += entry.text.length;
+    }
+    while (this.entries.length > HISTORY_ENTRIES || this.chars > HISTORY_CHARS) {
+      const dropped = this.entries.shift();
+      this.chars -= dropped?.text.length ?? 0;
+      this.truncated = true;
+    }
+  }
+
+  clear(): void {
+    this.entries.length = 0;
+    this.chars = 0;
+    this.truncated = false;
+  }
+
+  /** Hands over what is kept, after a note saying so if the oldest output was dropped. */
+  replay(push: (entry: LogEntry) => void): void {
+    if (this.truncated) {
+      push({ rank: 0, stream: 'EVENT', text: '[earlier output omitted]', timestamp: this.entries[0]?.timestamp ?? new Date() });
+    }
+    for (const entry of this.entries) push(entry);
+  }
+}
