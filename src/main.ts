@@ -5,6 +5,9 @@ import { startDemoBackends, type DemoBackends } from './demo.js';
 import { log, setLogLevel } from './log.js';
 import { createGateway } from './server.js';
 
+/** A second signal within this time is the same request to stop, not an impatient second one. */
+const REPEAT_WINDOW_MS = 1_000;
+
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -35,13 +38,16 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  let stopping = false;
+  let stoppingSince: number | null = null;
   const stop = (signal: string) => {
-    if (stopping) {
+    if (stoppingSince !== null) {
+      // Ctrl-C reaches this process twice under npm (from the terminal, and forwarded by npm):
+      // only a signal sent again later means "stop now".
+      if (Date.now() - stoppingSince < REPEAT_WINDOW_MS) return;
       process.stderr.write('Stopping now.\n');
       process.exit(1);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     log.info(`${signal} received, stopping`);
     void (async () => {
       await gateway.close();
