@@ -245,11 +245,16 @@ function mutationArb(paths: Path[]): fc.Arbitrary<Mutation> {
   );
 }
 
+/** The job as two reads of it agree: a running job's running time counts up to the moment it is read. */
+function readable(job: Job): Record<string, unknown> {
+  const copy: Record<string, unknown> = JSON.parse(JSON.stringify(job)) as Record<string, unknown>;
+  delete copy['runningTimeSeconds'];
+  return copy;
+}
+
 /** The job without what is legitimately different after a respelling inside opaque values. */
 function comparable(job: Job, c: DriftCase, touched: Path[]): Record<string, unknown> {
-  const copy: Record<string, unknown> = JSON.parse(JSON.stringify(job)) as Record<string, unknown>;
-  // A running job's running time is counted up to the moment it is read: two reads differ.
-  delete copy['runningTimeSeconds'];
+  const copy = readable(job);
   if (touched.some((path) => c.opaque.some((prefix) => startsWith(path, prefix)))) {
     for (const key of ['parameters', 'resources', 'outputs', 'applicationSpecification']) delete copy[key];
   }
@@ -356,7 +361,7 @@ describe.each(CASES)('$provider payload drift', (c) => {
         const before = upstreamAnomalies.total(c.provider, 'dropped');
         const read = c.read(broken);
         const expected = c.read([items[0]!, items[2]!]).jobs;
-        expect(read.jobs).toEqual(expected);
+        expect(read.jobs.map(readable)).toEqual(expected.map(readable));
         expect(read.skipped?.count).toBe(1);
         expect(read.skipped?.paths[0]).toMatch(new RegExp(`\\.${key}$`));
         expect(upstreamAnomalies.total(c.provider, 'dropped')).toBe(before + 1);
