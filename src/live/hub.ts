@@ -72,11 +72,14 @@ export class LiveHub {
     return this.subscribe(key, (watcher) => watcher.subscribeStatus());
   }
 
-  /** The output so far, then new output; ends when the job has ended and its output is drained. */
-  jobLogs(key: JobKey): Promise<AsyncIterableIterator<LogEntry>> {
+  /**
+   * The output so far (with `tail`, its last `tail` entries), then new output; ends when the job
+   * has ended and its output is drained.
+   */
+  jobLogs(key: JobKey, options: { tail?: number | null } = {}): Promise<AsyncIterableIterator<LogEntry>> {
     return this.subscribe(key, (watcher, feed) => {
       feed.outputWanted(watcher);
-      return watcher.subscribeLogs();
+      return watcher.subscribeLogs(options.tail ?? null);
     });
   }
 

@@ -5,7 +5,7 @@ import { Channel } from './channel.js';
 import { LiveError, shuttingDown } from './errors.js';
 import type { JobKey } from './key.js';
 import type { JobNews, LiveNews } from './news.js';
-import { HISTORY_ENTRIES, OutputHistory } from './output-history.js';
+import { HISTORY_ENTRIES, lastOf, OutputHistory } from './output-history.js';
 import type { Closing, LiveTransport } from './transport.js';
 
 type Readers = 'status' | 'logs';
@@ -23,6 +23,8 @@ export class JobWatcher {
   private readAt = Number.NEGATIVE_INFINITY;
   private readonly history = new OutputHistory();
   private drained = false;
+  /** Some output reading has come in: what arrives from now on is new, not the backlog. */
+  private outputRead = false;
   /** Output went by while nobody read it (a stream delivers it anyway): the history has holes. */
   private gaps = false;
   private readonly readers: Record<Readers, number> = { status: 0, logs: 0 };
@@ -100,12 +102,24 @@ export class JobWatcher {
     }, statusNews);
   }
 
-  /** A log subscriber: the output so far, then new output; ends once the job ended and output is drained. */
-  subscribeLogs(): Channel<LogEntry> {
+  /**
+   * A log subscriber: the output so far (with `tail`, only its last `tail` entries), then new
+   * output; ends once the job ended and output is drained. Before the first reading is in, the
+   * output so far is that first batch, so `tail` trims it too.
+   */
+  subscribeLogs(tail: number | null = null): Channel<LogEntry> {
+    let backlogPending = tail !== null && !this.outputRead;
     return this.subscribe<LogEntry>('logs', HISTORY_ENTRIES * 2, (channel) => {
-      this.history.replay((entry) => channel.push(entry));
+      this.history.replay((entry) => channel.push(entry), tail);
       if (this.drained) channel.end();
-    }, logNews);
+    }, (channel, news) => {
+      if (backlogPending && news.type === 'logs' && tail !== null) {
+        backlogPending = false;
+        for (const entry of lastOf(news.entries, tail)) channel.push(entry);
+        return;
+      }
+      logNews(channel, news);
+    });
   }
 
   /**
@@ -129,6 +143,7 @@ export class JobWatcher {
 
   appendLogs(entries: readonly LogEntry[]): void {
     if (this.drained) return;
+    this.outputRead = true;
     const kept = entries.filter((entry) => entry.text !== '');
     if (kept.length === 0) return;
     this.history.add(kept);
@@ -143,6 +158,7 @@ export class JobWatcher {
   /** Forgets the output, to be delivered again from the start (the stream is replayed). */
   resetOutput(): void {
     this.history.clear();
+    this.outputRead = false;
     this.drained = false;
     this.gaps = false;
   }

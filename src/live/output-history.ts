@@ -28,11 +28,23 @@ export class OutputHistory {
     this.truncated = false;
   }
 
-  /** Hands over what is kept, after a note saying so if the oldest output was dropped. */
-  replay(push: (entry: LogEntry) => void): void {
+  /**
+   * Hands over what is kept, after a note saying so if the oldest output was dropped; with `tail`,
+   * only its last `tail` entries (what a reader asked to skip needs no note).
+   */
+  replay(push: (entry: LogEntry) => void, tail: number | null = null): void {
+    if (tail !== null) {
+      for (const entry of lastOf(this.entries, tail)) push(entry);
+      return;
+    }
     if (this.truncated) {
       push({ rank: 0, stream: 'EVENT', text: '[earlier output omitted]', timestamp: this.entries[0]?.timestamp ?? new Date() });
     }
     for (const entry of this.entries) push(entry);
   }
+}
+
+/** The last `count` of `entries` (none for 0). */
+export function lastOf<T>(entries: readonly T[], count: number): readonly T[] {
+  return count <= 0 ? [] : entries.slice(-count);
 }

@@ -1,8 +1,10 @@
 import { GraphQLError } from 'graphql';
+import { z } from 'zod';
 import type { LogEntry } from '../providers/contract.js';
 import { isProviderError } from '../providers/errors.js';
 import { isLiveError } from '../live/errors.js';
 import { jobKey } from '../live/key.js';
+import { HISTORY_ENTRIES } from '../live/output-history.js';
 import type { JobEvent } from '../live/news.js';
 import { builder } from './builder.js';
 import { JobStateEnum } from './enums.js';
@@ -116,10 +118,17 @@ builder.subscriptionField('jobLogs', (t) =>
     type: JobLogEntryRef,
     description:
       'The job\'s output so far, then new output as it is written; completes once the job has ended and its output is drained. UCloud: program output per rank from `follow`; Data Manager: task events; GPU: job-run logs; RIME: progress changes as events.',
-    args: { id: t.arg.id({ required: true, description: 'Global ID of the job (`Job.id`).' }) },
-    subscribe: (_root, { id }, context) => {
+    args: {
+      id: t.arg.id({ required: true, description: 'Global ID of the job (`Job.id`).' }),
+      tail: t.arg.int({
+        required: false,
+        description: `Start from the end: only the last \`tail\` entries of the output so far (0: none, only new output), then everything new. Absent: the whole output so far (up to ${HISTORY_ENTRIES} entries).`,
+        validate: z.number().int().min(0, 'tail must not be negative').max(HISTORY_ENTRIES, `tail must be at most ${HISTORY_ENTRIES}`),
+      }),
+    },
+    subscribe: (_root, { id, tail }, context) => {
       const target = decodeJobId(id);
-      return live(() => context.services.live.jobLogs(jobKey(target.provider, target.id)));
+      return live(() => context.services.live.jobLogs(jobKey(target.provider, target.id), { tail: tail ?? null }));
     },
     resolve: (entry) => entry,
   }),
