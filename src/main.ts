@@ -3,6 +3,7 @@
 import { ConfigError, isDemo, loadConfig, type Config } from './config.js';
 import { startDemoBackends, type DemoBackends } from './demo.js';
 import { log, setLogLevel } from './log.js';
+import { JOB_PROVIDERS } from './providers/job.js';
 import { createGateway } from './server.js';
 
 /** A second signal within this time is the same request to stop, not an impatient second one. */
@@ -59,9 +60,16 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
 
   // Announced only now: a supervisor that reacts to this line with a signal must find it handled.
-  const enabled = [...gateway.services.providers.keys()].join(', ');
+  const enabled = [...gateway.services.providers.keys()];
+  const off = JOB_PROVIDERS.filter((id) => !gateway.services.providers.has(id));
   process.stdout.write(`Job Gateway ready: GraphiQL at ${url}\n`);
-  process.stdout.write(demo ? `Demo mode: simulated ${enabled} backends (set a backend URL to use real ones).\n` : `Backends: ${enabled}\n`);
+  if (demo) {
+    process.stdout.write(`Demo mode: simulated ${enabled.join(', ')} backends (set a backend URL to use real ones).\n`);
+  } else {
+    // Demo backends run only when no backend is configured: any not configured now is simply off.
+    const note = off.length > 0 ? ` (off, no URL set: ${off.join(', ')})` : '';
+    process.stdout.write(`Backends: ${enabled.join(', ')}${note}\n`);
+  }
 }
 
 // A stray rejection is a defect to log, not a reason to drop every client's connection.

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
+import { startSimulator } from '../../src/simulators/rime/index.js';
 
 function npmStart(env: Record<string, string>): { child: ChildProcess; out: () => string } {
   // Its own process group (detached), so nothing but the pid signalled below can reach the gateway.
@@ -18,7 +19,7 @@ async function ready(child: ChildProcess, out: () => string): Promise<string> {
     const timer = setTimeout(() => reject(new Error(`no start-up line: ${out()}`)), 30_000);
     child.stdout?.on('data', () => {
       const found = /GraphiQL at (http:\/\/\S+)\n/.exec(out());
-      if (found?.[1] && out().includes('backends')) {
+      if (found?.[1] && /backends/i.test(out())) {
         clearTimeout(timer);
         resolve(found[1]);
       }
@@ -61,5 +62,20 @@ describe('npm start under a supervisor', () => {
     const [code] = (await once(child, 'exit')) as [number | null];
     expect(code).not.toBe(0);
     expect(code).not.toBeNull();
+  });
+});
+
+describe('npm start with real backends', () => {
+  it('says which backends are served and which are off', async () => {
+    const rime = await startSimulator({ seed: 1, jobCount: 5 });
+    const { child, out } = npmStart({ PORT: '0', RIME_URL: rime.url, RIME_API_KEY: rime.credentials.apiKey });
+    try {
+      await ready(child, out);
+      expect(out()).toContain('Backends: RIME (off, no URL set: UCLOUD, DATA_MANAGER, GPU)');
+      expect(out()).not.toContain('Demo mode');
+    } finally {
+      if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
+      await rime.close();
+    }
   });
 });
