@@ -3,11 +3,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Provider } from '../../src/providers/contract.js';
 import { upstreamAnomalies } from '../../src/providers/anomalies.js';
-import { ProviderError } from '../../src/providers/errors.js';
 import { createProviders } from '../../src/providers/registry.js';
 import type { JobProvider } from '../../src/providers/job.js';
 import { startDemoBackends, type DemoBackends } from '../../src/demo.js';
 import { ManualClock } from '../../src/simulators/common/clock.js';
+import { failure } from '../support/failure.js';
 import type { SimServer } from '../../src/simulators/common/server.js';
 import { testConfig } from '../support/config.js';
 
@@ -89,14 +89,6 @@ afterAll(async () => {
   await demo?.close();
 });
 
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  const outcome = await promise.then(
-    () => null,
-    (error: unknown) => error,
-  );
-  expect(outcome).toBeInstanceOf(ProviderError);
-  return outcome as ProviderError;
-}
 
 describe.each(CASES)('$provider under faults', (c) => {
   const provider = () => providers.get(c.provider)!;

@@ -3,9 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { startDemoBackends, type DemoBackends } from '../../src/demo.js';
-import { ProviderError } from '../../src/providers/errors.js';
 import { closeProviders, createProviders } from '../../src/providers/registry.js';
 import { ManualClock } from '../../src/simulators/common/clock.js';
+import { failure } from '../support/failure.js';
 import { testConfig } from '../support/config.js';
 
 let demo: DemoBackends;
@@ -18,14 +18,6 @@ afterAll(async () => {
   await demo?.close();
 });
 
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  const outcome = await promise.then(
-    () => null,
-    (error: unknown) => error,
-  );
-  expect(outcome).toBeInstanceOf(ProviderError);
-  return outcome as ProviderError;
-}
 
 describe('per-backend HTTP settings', () => {
   it('reads them from the environment, only for the backend they name', () => {
