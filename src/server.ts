@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GraphQLError } from 'graphql';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Config } from './config.js';
@@ -15,6 +15,7 @@ import { closeProviders, createProviders, type ProviderRegistry } from './provid
 import { schema } from './schema/index.js';
 
 export const GRAPHQL_PATH = '/graphql';
+export const READINESS_PATH = '/readiness';
 const WS_KEEP_ALIVE_MS = 12_000;
 
 /** What a transport adds to Yoga's initial context. */
@@ -38,8 +39,22 @@ export interface Gateway {
  * on the same port and path. `providers` replaces the ones built from the configuration (tests);
  * `live` instruments the live layer (benchmarks).
  */
-export function createGateway(config: Config, options: { providers?: ProviderRegistry; live?: LiveHubOptions } = {}): Gateway {
+export interface GatewayOptions {
+  /** Replaces the providers built from the configuration (tests). */
+  providers?: ProviderRegistry;
+  /** Instruments the live layer (benchmarks). */
+  live?: LiveHubOptions;
+  /**
+   * How long `close()` keeps serving after readiness has gone 503, so that a load balancer stops
+   * sending new work before connections drain (0: drain at once).
+   */
+  drainDelayMs?: number;
+}
+
+export function createGateway(config: Config, options: GatewayOptions = {}): Gateway {
   const providers = options.providers ?? createProviders(config);
+  // Ready from the moment it listens until shutdown begins.
+  let accepting = true;
   const services: GatewayServices = {
     config,
     providers,
@@ -54,7 +69,8 @@ export function createGateway(config: Config, options: { providers?: ProviderReg
     // GraphiQL is served before Yoga (`graphiql.ts`): compressed, cacheable, with useful first tabs.
     graphiql: false,
     maskedErrors: { maskError },
-    plugins: [useRequestErrors()],
+    // `/health`: the process serves (Yoga's default endpoint). `/readiness`: it takes new work.
+    plugins: [useRequestErrors(), useReadinessCheck({ endpoint: READINESS_PATH, check: () => accepting })],
     // Client errors are answers, not incidents; defects and backend failures are logged by maskError.
     logging: false,
     // HTTP and SSE: the request's signal, aborted when the client goes away. graphql-ws has no
@@ -142,6 +158,8 @@ export function createGateway(config: Config, options: { providers?: ProviderReg
       }),
     close: () => {
       closing ??= (async () => {
+        accepting = false;
+        if (options.drainDelayMs) await new Promise((resolve) => setTimeout(resolve, options.drainDelayMs));
         // Subscriptions first: each one completes properly (graphql-ws `complete`, SSE end of
         // stream) before the sockets go away.
         await services.live.close();
