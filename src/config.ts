@@ -3,7 +3,7 @@
 // field's type and its valid range are written once.
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { LOG_LEVELS } from './log.js';
+import { LOG_FORMATS, LOG_LEVELS } from './log.js';
 
 const text = z.string().trim().min(1, 'must not be empty');
 const whole = (min: number, max: number) =>
@@ -37,6 +37,12 @@ const host = text.refine(
   'must be a host name or an IP address',
 );
 const timeoutMs = whole(100, 600_000);
+
+/** `https://app.example.org`: a scheme, a host and an optional port, nothing else. */
+const origin = text.refine((value) => {
+  const parsed = parseUrl(value);
+  return parsed !== null && (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.origin === value.replace(/\/$/, '');
+}, 'must be a comma-separated list of origins like https://app.example.org (scheme, host and port only)');
 
 /** How the gateway calls one backend. */
 const httpSettings = z.object({
@@ -74,18 +80,51 @@ export type RimeSettings = z.infer<typeof rimeSettings>;
 export type DataManagerSettings = z.infer<typeof dataManagerSettings>;
 export type GpuSettings = z.infer<typeof gpuSettings>;
 
+/** Operation limits; each variable is read through its field (see `LIMIT_VARIABLES`). */
+const limitSettings = z.object({
+  maxDepth: whole(1, 1_000),
+  maxAliases: whole(0, 100_000),
+  maxTokens: whole(10, 1_000_000),
+  maxDirectives: whole(0, 100_000),
+  maxCost: whole(1, 100_000_000),
+  maxWrites: whole(1, 1_000_000),
+  maxCreates: whole(0, 100_000),
+  maxSubscriptionsPerConnection: whole(1, 100_000),
+  maxConnectionsPerAddress: whole(1, 1_000_000),
+});
+type LimitSettings = z.infer<typeof limitSettings>;
+const LIMIT_VARIABLES = {
+  MAX_DEPTH: 'maxDepth',
+  MAX_ALIASES: 'maxAliases',
+  MAX_TOKENS: 'maxTokens',
+  MAX_DIRECTIVES: 'maxDirectives',
+  MAX_COST: 'maxCost',
+  MAX_WRITES: 'maxWrites',
+  MAX_CREATES: 'maxCreates',
+  WS_MAX_SUBSCRIPTIONS: 'maxSubscriptionsPerConnection',
+  WS_MAX_CONNECTIONS_PER_ADDRESS: 'maxConnectionsPerAddress',
+} as const satisfies Record<string, keyof LimitSettings>;
+
 const configSchema = z.object({
   port: whole(0, 65_535),
   host,
+  /** Serves `/metrics` on this port instead of the main one. Absent: on the main port. */
+  metricsPort: whole(1, 65_535).optional(),
   pollIntervalMs: whole(50, 3_600_000),
   upstreamTimeoutMs: timeoutMs,
+  /** Browser origins allowed CORS grants and WebSocket upgrades (`ALLOWED_ORIGINS`); absent: none. */
+  allowedOrigins: z.array(origin).optional(),
   /** Absent: info. Optional because tests and benchmarks build a `Config` by hand. */
   logLevel: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).optional(),
+  /** `LOG_FORMAT`: JSON lines (absent: json) or pino-pretty's lines for people. */
+  logFormat: z.enum(LOG_FORMATS, { error: `must be one of ${LOG_FORMATS.join(', ')}` }).optional(),
   /** A backend is enabled when its settings are there (its URL is set). */
   ucloud: ucloudSettings.nullable(),
   rime: rimeSettings.nullable(),
   dataManager: dataManagerSettings.nullable(),
   gpu: gpuSettings.nullable(),
+  /** Operation limits (`MAX_DEPTH`, `MAX_COST`, …); absent ones take `DEFAULT_LIMITS` (src/limits.ts). */
+  limits: limitSettings.partial().optional(),
 });
 export type Config = z.infer<typeof configSchema>;
 
@@ -143,9 +182,16 @@ function httpEnv(backend: Backend) {
 const env = z.object({
   PORT: integer(c.port).default(4000),
   HOST: c.host.default('127.0.0.1'),
+  METRICS_PORT: integer(c.metricsPort.unwrap()).optional(),
   POLL_INTERVAL_MS: integer(c.pollIntervalMs).default(2000),
   UPSTREAM_TIMEOUT_MS: integer(c.upstreamTimeoutMs).default(10_000),
   LOG_LEVEL: z.string().trim().toLowerCase().pipe(c.logLevel.unwrap()).default('info'),
+  LOG_FORMAT: z.string().trim().toLowerCase().pipe(c.logFormat.unwrap()).default('json'),
+  ALLOWED_ORIGINS: z
+    .string()
+    .transform((list) => list.split(',').map((item) => item.trim()).filter((item) => item !== ''))
+    .pipe(c.allowedOrigins.unwrap())
+    .optional(),
   UCLOUD_URL: ucloudSettings.shape.url.optional(),
   UCLOUD_TOKEN: ucloudSettings.shape.token.unwrap().optional(),
   UCLOUD_REFRESH_TOKEN: ucloudSettings.shape.refreshToken.unwrap().optional(),
@@ -157,6 +203,15 @@ const env = z.object({
   GPU_URL: gpuSettings.shape.url.optional(),
   GPU_API_KEY: gpuSettings.shape.apiKey.optional(),
   GPU_API_SECRET: gpuSettings.shape.apiSecret.optional(),
+  MAX_DEPTH: integer(limitSettings.shape.maxDepth).optional(),
+  MAX_ALIASES: integer(limitSettings.shape.maxAliases).optional(),
+  MAX_TOKENS: integer(limitSettings.shape.maxTokens).optional(),
+  MAX_DIRECTIVES: integer(limitSettings.shape.maxDirectives).optional(),
+  MAX_COST: integer(limitSettings.shape.maxCost).optional(),
+  MAX_WRITES: integer(limitSettings.shape.maxWrites).optional(),
+  MAX_CREATES: integer(limitSettings.shape.maxCreates).optional(),
+  WS_MAX_SUBSCRIPTIONS: integer(limitSettings.shape.maxSubscriptionsPerConnection).optional(),
+  WS_MAX_CONNECTIONS_PER_ADDRESS: integer(limitSettings.shape.maxConnectionsPerAddress).optional(),
   // Nested by backend so that each backend's variables are checked together (see httpEnv).
   http: z.object({ UCLOUD: httpEnv('UCLOUD'), RIME: httpEnv('RIME'), DATAMANAGER: httpEnv('DATAMANAGER'), GPU: httpEnv('GPU') }),
 });
@@ -226,6 +281,9 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>>)
     }
     for (const name of optional) if (!has(urlName) && has(name)) problems.push(`${name} is set but ${urlName} is not`);
   };
+  if (parsed.success && parsed.data.METRICS_PORT !== undefined && parsed.data.METRICS_PORT === parsed.data.PORT) {
+    problems.push('METRICS_PORT must differ from PORT');
+  }
   if (has('UCLOUD_URL') && !has('UCLOUD_TOKEN') && !has('UCLOUD_REFRESH_TOKEN')) {
     problems.push('UCLOUD_TOKEN or UCLOUD_REFRESH_TOKEN is required when UCLOUD_URL is set');
   }
@@ -236,12 +294,23 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>>)
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const v = parsed.data;
 
+  const limits = Object.fromEntries(
+    Object.entries(LIMIT_VARIABLES).flatMap(([name, field]) => {
+      const value = v[name as keyof typeof LIMIT_VARIABLES];
+      return value === undefined ? [] : [[field, value] as const];
+    }),
+  ) as Partial<LimitSettings>;
+
   return {
+    ...(Object.keys(limits).length > 0 ? { limits } : {}),
     port: v.PORT,
     host: v.HOST,
+    ...(v.METRICS_PORT !== undefined ? { metricsPort: v.METRICS_PORT } : {}),
     pollIntervalMs: v.POLL_INTERVAL_MS,
     upstreamTimeoutMs: v.UPSTREAM_TIMEOUT_MS,
     logLevel: v.LOG_LEVEL,
+    logFormat: v.LOG_FORMAT,
+    ...(v.ALLOWED_ORIGINS ? { allowedOrigins: v.ALLOWED_ORIGINS } : {}),
     ucloud: v.UCLOUD_URL
       ? {
           url: v.UCLOUD_URL,

@@ -1,10 +1,15 @@
-// Entry point: configuration from the environment, demo backends when none is configured, the
-// gateway, and a clean stop on SIGINT/SIGTERM.
+// Entry point: configuration from the environment, logs and traces, demo backends when none is
+// configured, the gateway, and a clean stop on SIGINT/SIGTERM.
+//
+// stdout carries the two start-up banner lines (plain text, which people, tests and supervisors
+// read) and, as separate lines, the JSON log records (log.ts); stderr only what is said before
+// logging exists or when it cannot start at all (bad configuration, a port in use).
 import { ConfigError, isDemo, loadConfig, type Config } from './config.js';
 import { startDemoBackends, type DemoBackends } from './demo.js';
-import { log, setLogLevel } from './log.js';
+import { configureLog, log, LogFormatUnavailable } from './log.js';
 import { JOB_PROVIDERS } from './providers/job.js';
 import { createGateway } from './server.js';
+import { startTracing, type Tracing } from './tracing.js';
 
 /** A second signal within this time is the same request to stop, not an impatient second one. */
 const REPEAT_WINDOW_MS = 1_000;
@@ -20,22 +25,42 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  setLogLevel(config.logLevel ?? 'info');
+  try {
+    configureLog({ level: config.logLevel ?? 'info', format: config.logFormat ?? 'json' });
+  } catch (error) {
+    if (error instanceof LogFormatUnavailable) {
+      process.stderr.write(`Invalid configuration: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  // Before anything makes an upstream call: the undici instrumentation sees only calls made after it.
+  const tracing: Tracing | null = startTracing(process.env);
+  if (tracing) log.info('tracing on: spans are exported over OTLP/HTTP', { endpoint: otlpEndpoint() });
 
   let demo: DemoBackends | null = null;
   if (isDemo(config)) {
     // Loopback only, whatever HOST says: the simulators accept fixed demo credentials.
     demo = await startDemoBackends('127.0.0.1');
     config = { ...config, ...demo.settings };
+    // Where the simulators are (loopback; their admin API `/_sim/faults` lets a demo fail on purpose).
+    // Not the word "backends": supervisors and tests take it, after the ready line, for the banner.
+    log.info('demo simulators listening', {
+      ucloud: demo.ucloud.url,
+      rime: demo.rime.url,
+      dataManager: demo.dataManager.url,
+      gpu: demo.gpu.url,
+    });
   }
 
-  const gateway = createGateway(config);
+  const gateway = createGateway(config, { loopbackOrigins: demo !== null });
   let url: string;
   try {
     url = await gateway.listen();
   } catch (error) {
     process.stderr.write(`Cannot listen on ${config.host}:${config.port}: ${(error as Error).message}\n`);
     await demo?.close();
+    await tracing?.shutdown();
     process.exit(1);
   }
 
@@ -53,6 +78,8 @@ async function main(): Promise<void> {
     void (async () => {
       await gateway.close();
       await demo?.close();
+      // The last spans (the shutdown's own upstream calls included) are exported before exit.
+      await tracing?.shutdown().catch((error: unknown) => log.warn('traces could not be flushed', { error: (error as Error).message }));
       process.exit(0);
     })();
   };
@@ -81,3 +108,14 @@ main().catch((error: unknown) => {
   process.stderr.write(`Job Gateway could not start: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });
+
+/** The OTLP traces endpoint without any query or credentials, for the start-up record. */
+function otlpEndpoint(): string {
+  const raw = process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_ENDPOINT || '';
+  try {
+    const url = new URL(raw);
+    return `${url.origin}${url.pathname}`;
+  } catch {
+    return '(unreadable URL)';
+  }
+}

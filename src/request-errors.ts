@@ -89,7 +89,8 @@ export function asRequestError(error: GraphQLError): GraphQLError {
     nodes: error.nodes,
     source: error.source,
     positions: error.positions,
-    extensions: { ...error.extensions, code, http: { spec: true, status: 400 } },
+    // A status someone chose (403 for a missing CSRF header) stands; otherwise the spec's 400.
+    extensions: { ...error.extensions, code, http: error.extensions['http'] ?? { spec: true, status: 400 } },
   });
 }
 

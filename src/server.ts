@@ -1,21 +1,35 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AddressInfo } from 'node:net';
 import { GraphQLError } from 'graphql';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Config } from './config.js';
 import { createContext, type GatewayContext, type GatewayServices } from './context.js';
 import { maskError } from './errors.js';
+import { log } from './log.js';
+import { createMetrics, type GatewayMetrics } from './metrics.js';
+import { originOf, originPolicy } from './origins.js';
 import { createGraphiQLPage } from './graphiql.js';
 import { forWebSocket, useRequestErrors } from './request-errors.js';
+import { ConnectionCounter, SubscriptionCounter, WS_CLOSE_TOO_MANY, enabledBackends, resolveLimits, useOperationLimits, useRequestParseErrors } from './limits.js';
 import { ProviderHealth } from './health.js';
 import { LiveHub, type LiveHubOptions } from './live/hub.js';
+import { upstreamAnomalies } from './providers/anomalies.js';
+import { withHttpObserver } from './providers/http.js';
 import { closeProviders, createProviders, type ProviderRegistry } from './providers/registry.js';
+import { REQUEST_ID_HEADER, requestIdFrom, withRequestId } from './request-context.js';
 import { schema } from './schema/index.js';
+import { operationTracing, withIncomingTrace } from './tracing.js';
 
 export const GRAPHQL_PATH = '/graphql';
 export const READINESS_PATH = '/readiness';
+/** What a GET (or a simple POST) must carry to be taken for a real client, not a cross-site form. */
+export const CSRF_HEADER = 'x-graphql-yoga-csrf';
+/** A graphql-ws message is a small JSON document; ws would accept up to 100 MiB. */
+const WS_MAX_PAYLOAD = 1024 * 1024;
 const WS_KEEP_ALIVE_MS = 12_000;
 
 /** What a transport adds to Yoga's initial context. */
@@ -28,6 +42,10 @@ export interface Gateway {
   readonly yoga: YogaServerInstance<TransportContext, GatewayContext>;
   readonly httpServer: Server;
   readonly services: GatewayServices;
+  /** This gateway's Prometheus registry and instruments (`GET /metrics`). */
+  readonly metrics: GatewayMetrics;
+  /** The server of `/metrics` when `METRICS_PORT` is set; null when `/metrics` is on the main port. */
+  readonly metricsServer: Server | null;
   /** Starts listening on the configured host and port; resolves to the GraphQL URL. */
   listen(): Promise<string>;
   /** Completes every subscription, closes every connection and the backends' pools. */
@@ -49,12 +67,18 @@ export interface GatewayOptions {
    * sending new work before connections drain (0: drain at once).
    */
   drainDelayMs?: number;
+  /** Pages from this machine may use the gateway too (demo mode, which listens on loopback only). */
+  loopbackOrigins?: boolean;
 }
 
 export function createGateway(config: Config, options: GatewayOptions = {}): Gateway {
-  const providers = options.providers ?? createProviders(config);
+  // Read at scrape time only, after `services` exists.
+  const metrics = createMetrics({ live: () => services.live.stats(), anomalies: upstreamAnomalies });
+  // Providers given by the caller (tests) bring their own clients, which are not observed.
+  const providers = options.providers ?? withHttpObserver(metrics.upstream, () => createProviders(config));
   // Ready from the moment it listens until shutdown begins.
   let accepting = true;
+  const origins = originPolicy(config.allowedOrigins ?? [], { loopback: options.loopbackOrigins === true });
   const services: GatewayServices = {
     config,
     providers,
@@ -62,6 +86,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     health: new ProviderHealth(providers),
   };
 
+  const limits = resolveLimits(config.limits);
   const yoga = createYoga<TransportContext, GatewayContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
@@ -70,7 +95,21 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     graphiql: false,
     maskedErrors: { maskError },
     // `/health`: the process serves (Yoga's default endpoint). `/readiness`: it takes new work.
-    plugins: [useRequestErrors(), useReadinessCheck({ endpoint: READINESS_PATH, check: () => accepting })],
+    plugins: [
+      // Malformed request parameters are 400s; operation limits before any backend is called (limits.ts).
+      useRequestParseErrors(),
+      useOperationLimits(limits, () => enabledBackends(config)),
+      useRequestErrors(),
+      useReadinessCheck({ endpoint: READINESS_PATH, check: () => accepting }),
+      // A simple (form, text/plain) POST or a GET without this header is refused: no page can make a
+      // visitor's browser send an operation without a CORS preflight.
+      useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
+      // Operations by name and outcome, phases; `/metrics` itself is served below, not by Yoga.
+      ...metrics.plugins,
+      // A span per operation when tracing is on (tracing.ts); nothing otherwise.
+      ...operationTracing(),
+    ],
+    cors: (request) => origins.cors(request),
     // Client errors are answers, not incidents; defects and backend failures are logged by maskError.
     logging: false,
     // HTTP and SSE: the request's signal, aborted when the client goes away. graphql-ws has no
@@ -79,7 +118,36 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
   });
 
   const graphiql = createGraphiQLPage(GRAPHQL_PATH);
+  const metricsServer =
+    config.metricsPort === undefined
+      ? null
+      : createServer((request, response) => {
+          if (metrics.serve(request, response)) return;
+          response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+          response.end(`Not found: metrics are at /metrics\n`);
+        });
+  // Every HTTP request (SSE included) runs under its request id, logged with every record written
+  // meanwhile and sent back in `x-request-id`; and in the caller's trace when it sent `traceparent`.
   const httpServer = createServer((request, response) => {
+    const reqId = requestIdFrom(request.headers[REQUEST_ID_HEADER]);
+    response.setHeader(REQUEST_ID_HEADER, reqId);
+    withRequestId(reqId, () => {
+      const startedAt = performance.now();
+      // The path only: a GET's query string holds the operation's variables.
+      const finished = AsyncLocalStorage.bind(() =>
+        log.debug('request finished', {
+          method: request.method,
+          path: new URL(request.url ?? '/', 'http://gateway').pathname,
+          status: response.statusCode,
+          durationMs: Math.round(performance.now() - startedAt),
+        }),
+      );
+      response.once('close', finished);
+      withIncomingTrace(request.headers, () => handleHttp(request, response));
+    });
+  });
+  function handleHttp(request: IncomingMessage, response: ServerResponse): void {
+    if (metricsServer === null && metrics.serve(request, response)) return;
     if (graphiql.wants(request, GRAPHQL_PATH)) {
       graphiql.serve(request, response);
       return;
@@ -91,30 +159,52 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
       return;
     }
     void yoga(request, response);
-  });
+  }
   // Upgrades are routed by hand (noServer) so the HTTP server's own errors (a port in use, an
   // unknown host) stay start-up errors instead of being re-emitted as WebSocket server faults.
-  const wsServer = new WebSocketServer({ noServer: true });
+  const wsServer = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD });
+  const connectionsByAddress = new ConnectionCounter(limits.maxConnectionsPerAddress);
+  const wsOperations = new SubscriptionCounter(limits.maxSubscriptionsPerConnection);
   httpServer.on('upgrade', (request, socket, head) => {
     const path = new URL(request.url ?? '/', 'http://gateway').pathname;
     if (path !== GRAPHQL_PATH) {
       socket.destroy();
       return;
     }
-    wsServer.handleUpgrade(request, socket, head, (client) => wsServer.emit('connection', client, request));
+    // CORS does not cover WebSockets: a page from a foreign origin is refused before the 101.
+    if (!origins.allows(originOf(request), request.headers.host)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\nThis origin may not open a WebSocket to this gateway.\n');
+      return;
+    }
+    wsServer.handleUpgrade(request, socket, head, (client) => {
+      // At most so many connections per client address: the one over is closed with a reason.
+      const address = request.socket.remoteAddress ?? 'unknown';
+      if (!connectionsByAddress.acquire(address)) {
+        client.close(WS_CLOSE_TOO_MANY, connectionsByAddress.reason);
+        return;
+      }
+      client.once('close', () => connectionsByAddress.release(address));
+      wsServer.emit('connection', client, request);
+    });
   });
+  wsServer.on('connection', (socket) => socket.once('close', metrics.webSocketOpened()));
   const operations = new WsOperations(wsServer);
   const ws = useServer(
     {
-      onComplete: (_context, _id, payload) => operations.finished(payload),
-      onError: (_context, _id, payload, errors) => {
+      onComplete: (context, id, payload) => {
+        wsOperations.release(context.extra.socket, id);
+        operations.finished(payload);
+      },
+      onError: (context, id, payload, errors) => {
+        wsOperations.release(context.extra.socket, id);
         operations.finished(payload);
         return forWebSocket(errors);
       },
       onNext: (_context, _id, _payload, _args, result) => (result.errors ? { ...result, errors: forWebSocket(result.errors) } : result),
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
-      onSubscribe: async (context, id, payload) => {
+      // Each graphql-ws operation is a request of its own, with an id of its own.
+      onSubscribe: (context, id, payload) => withRequestId(requestIdFrom(null), async () => {
         const signal = operations.started(context.extra.socket, id, payload);
         const enveloped = yoga.getEnveloped({ ...context, req: context.extra.request, socket: context.extra.socket, params: payload, signal });
         let document: ReturnType<Enveloped['parse']>;
@@ -126,17 +216,29 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
           if (error instanceof GraphQLError) return forWebSocket([error]);
           throw error;
         }
-        const errors = enveloped.validate(enveloped.schema, document);
-        if (errors.length > 0) return forWebSocket(errors);
+        // Limits and validation answer errors, never throw; a GraphQLError thrown anyway (or by the
+        // context factory) is this operation's error too, not the socket's end (4500).
+        let contextValue: Awaited<ReturnType<Enveloped['contextFactory']>>;
+        try {
+          const errors = enveloped.validate(enveloped.schema, document);
+          if (errors.length > 0) return forWebSocket(errors);
+          const tooMany = wsOperations.acquire(context.extra.socket, id);
+          if (tooMany) return forWebSocket([tooMany]);
+          contextValue = await enveloped.contextFactory();
+        } catch (error) {
+          wsOperations.release(context.extra.socket, id);
+          if (error instanceof GraphQLError) return forWebSocket([error]);
+          throw error;
+        }
         return {
           schema: enveloped.schema,
           operationName: payload.operationName,
           document,
           variableValues: payload.variables,
-          contextValue: await enveloped.contextFactory(),
-          rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
+          contextValue,
+          rootValue: { execute: inScope(enveloped.execute), subscribe: inScope(enveloped.subscribe) },
         };
-      },
+      }),
     },
     wsServer,
     // Pings keep idle subscriptions alive through proxies and detect dead clients.
@@ -148,14 +250,30 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     yoga,
     httpServer,
     services,
-    listen: () =>
-      new Promise<string>((resolve, reject) => {
-        httpServer.once('error', reject);
+    metrics,
+    metricsServer,
+    listen: async () => {
+      if (metricsServer !== null) {
+        await new Promise<void>((resolve, reject) => {
+          metricsServer.once('error', reject);
+          metricsServer.listen(config.metricsPort, config.host, () => {
+            metricsServer.off('error', reject);
+            resolve();
+          });
+        });
+      }
+      return new Promise<string>((resolve, reject) => {
+        httpServer.once('error', (error) => {
+          // The main port failed: the metrics port does not stay open on its own.
+          metricsServer?.close();
+          reject(error);
+        });
         httpServer.listen(config.port, config.host, () => {
           const { port } = httpServer.address() as AddressInfo;
           resolve(`http://${hostForUrl(config.host)}:${port}${GRAPHQL_PATH}`);
         });
-      }),
+      });
+    },
     close: () => {
       closing ??= (async () => {
         accepting = false;
@@ -170,6 +288,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
           wsServer.close(() => resolve());
         });
         await drainHttp(httpServer, longestUpstreamTimeout(config) + 1_000);
+        if (metricsServer?.listening) await drainHttp(metricsServer, 1_000);
         await closeProviders(services.providers);
       })();
       return closing;
@@ -206,6 +325,11 @@ async function drainHttp(server: Server, limitMs: number): Promise<void> {
 }
 
 type Enveloped = ReturnType<Gateway['yoga']['getEnveloped']>;
+
+/** `fn`, called later by graphql-ws, still under the request id (and trace) it was made under. */
+function inScope<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
+  return AsyncLocalStorage.bind(fn);
+}
 
 /** graphql-ws calls these; they run through Yoga's envelop so plugins and masking apply to WebSockets too. */
 interface EnvelopedRoot {

@@ -1,3 +1,4 @@
+import { outsideRequest } from '../request-context.js';
 import type { JobFilter, LogEntry, Provider } from '../providers/contract.js';
 import type { Job, JobProvider } from '../providers/job.js';
 import type { ProviderRegistry } from '../providers/registry.js';
@@ -61,10 +62,11 @@ export class LiveHub {
     this.transport = options.transport ?? new LocalTransport();
     const lease = options.lease ?? new LocalLease();
     this.jobs = new WatcherRegistry(lease, {
-      start: (watcher) => this.feed(watcher.key).add(watcher),
+      // Shared work outlives the request that started it: its logs and spans are nobody's request's.
+      start: (watcher) => outsideRequest(() => this.feed(watcher.key).add(watcher)),
       stop: (watcher) => this.feed(watcher.key).remove(watcher),
     });
-    this.lists = new WatcherRegistry(lease, { start: (list) => list.start(), stop: (list) => list.stop(), lingerMs: LIST_GRACE_MS });
+    this.lists = new WatcherRegistry(lease, { start: (list) => outsideRequest(() => list.start()), stop: (list) => list.stop(), lingerMs: LIST_GRACE_MS });
   }
 
   /** The job now, then every change; ends after a terminal state. NOT_FOUND when the backend does not know it. */

@@ -19,6 +19,69 @@ export interface OutgoingRequest {
   /** The exact bytes to send. */
   body?: string;
   contentType?: string;
+  /**
+   * The route's name for metrics (`GET /v1/jobs/:uuid`'s template, say); when absent it is
+   * derived from `path` with id-like segments replaced by `:id` (see `routeTemplate`).
+   */
+  route?: string;
+}
+
+/** One attempt that went on the wire, as an observer (metrics) sees it. Never a query, body or header. */
+export interface UpstreamAttempt {
+  provider: JobProvider;
+  method: HttpMethod;
+  /** The path template (`/v1/jobs/:id`), never an id. */
+  route: string;
+  /** The HTTP status, or why there was none. */
+  status: number | 'network_error' | 'timeout' | 'aborted';
+  durationMs: number;
+}
+
+/** Sees every upstream attempt and every retry decision of the clients built with it. */
+export interface HttpObserver {
+  attempt(event: UpstreamAttempt): void;
+  /** Another attempt follows; `reason` is the status that caused it, or `network_error`. */
+  retry(event: { provider: JobProvider; method: HttpMethod; route: string; reason: number | 'network_error' }): void;
+}
+
+let ambientObserver: HttpObserver | undefined;
+
+/**
+ * Builds clients (synchronously) with `observer` as the observer of every `HttpClient` constructed
+ * meanwhile that has none of its own: how a gateway instruments the providers it creates without
+ * every provider passing the hook down.
+ */
+export function withHttpObserver<T>(observer: HttpObserver | undefined, build: () => T): T {
+  const previous = ambientObserver;
+  ambientObserver = observer;
+  try {
+    return build();
+  } finally {
+    ambientObserver = previous;
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A prefixed UUID such as Data Manager's `instance-<uuid>` / `task-<uuid>`. */
+const PREFIXED_UUID = /^[a-z]+-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** An API version (`v1`, `v1-beta`): a literal segment although it has a digit. */
+const VERSION = /^v\d+(-[a-z]+)?$/i;
+/** A literal segment: letters and inner hyphens/underscores, not too long. */
+const LITERAL = /^[A-Za-z][A-Za-z_-]{0,39}$/;
+
+/**
+ * A path as a bounded route label: every segment that is not plainly a literal word (a UUID, a
+ * prefixed UUID, a number, anything with a digit, an escape or other punctuation) becomes `:id`.
+ */
+export function routeTemplate(path: string): string {
+  return path
+    .split('/')
+    .map((segment) => {
+      if (segment === '' || VERSION.test(segment)) return segment;
+      if (UUID.test(segment) || PREFIXED_UUID.test(segment) || !LITERAL.test(segment)) return ':id';
+      return segment;
+    })
+    .join('/');
 }
 
 /** What the auth hook sees: the request as it will go on the wire, with the full path. */
@@ -50,6 +113,8 @@ export interface HttpClientOptions extends HttpTuning {
   /** Pulls the backend's own message out of an error body (already JSON-parsed). */
   errorMessage?: (body: unknown) => string | undefined;
   maxResponseBytes?: number;
+  /** Sees every attempt (metrics); absent: the one `withHttpObserver` set at construction, if any. */
+  observer?: HttpObserver;
 }
 
 const DEFAULTS = {
@@ -74,6 +139,29 @@ export function parseRetryAfter(value: string | string[] | undefined, now = Date
   return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
+/** How much of a backend's error text reaches a client. */
+export const ERROR_EXCERPT_MAX = 200;
+
+/**
+ * A backend's error text as a client may see it: markup (an HTML error page, say) and control
+ * characters removed, whitespace collapsed, at most `ERROR_EXCERPT_MAX` characters; null when
+ * nothing readable is left.
+ */
+export function errorExcerpt(text: string): string | null {
+  const plain = text
+    // Bounded work whatever the body: only its start is looked at.
+    .slice(0, 8 * ERROR_EXCERPT_MAX)
+    .replace(/<(script|style)\b[^>]*>[\s\S]*?(<\/\1\s*>|$)/gi, ' ')
+    .replace(/<!--[\s\S]*?(-->|$)/g, ' ')
+    .replace(/<\/?[A-Za-z!][^>]*(>|$)/g, ' ')
+    .replace(/&nbsp;/gi, ' ')
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (plain === '') return null;
+  return plain.length > ERROR_EXCERPT_MAX ? `${plain.slice(0, ERROR_EXCERPT_MAX - 1)}…` : plain;
+}
+
 const CONNECT_REFUSED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 function errorCodeOf(error: unknown): string | undefined {
@@ -95,10 +183,12 @@ export class HttpClient {
   private readonly pool: Pool;
   private readonly basePath: string;
   private readonly options: HttpClientOptions & typeof DEFAULTS;
+  private readonly observer: HttpObserver | undefined;
 
   constructor(options: HttpClientOptions) {
     this.options = { ...DEFAULTS, ...options };
     this.provider = options.provider;
+    this.observer = options.observer ?? ambientObserver;
     const url = new URL(options.baseUrl);
     this.basePath = url.pathname.replace(/\/+$/, '');
     this.pool = new Pool(url.origin, {
@@ -143,15 +233,27 @@ export class HttpClient {
     const startedAt = Date.now();
     let reauthenticated = false;
     let secrets: string[] = [];
+    const route = this.observer ? (request.route ?? routeTemplate(request.path)) : '';
+    const retrying = (reason: number | 'network_error') => {
+      try {
+        this.observer?.retry({ provider: this.provider, method: request.method, route, reason });
+      } catch {
+        // Metrics never fail a call.
+      }
+    };
 
     for (let attempt = 1; ; attempt++) {
       const signable = this.signable(request);
       let status: number;
       let headers: Record<string, string | string[] | undefined>;
       let body: string;
+      // Only attempts that went on the wire are observed (an auth hook that fails sends nothing).
+      let sentAt: number | null = null;
+      let answered: number | null = null;
       try {
         const auth = this.options.authenticate ? await this.options.authenticate(signable) : {};
         secrets = headerSecrets(auth);
+        sentAt = performance.now();
         const response = await this.pool.request({
           method: request.method,
           path: signable.query ? `${signable.fullPath}?${signable.query}` : signable.fullPath,
@@ -164,9 +266,15 @@ export class HttpClient {
           signal,
         });
         status = response.statusCode;
+        answered = status;
         headers = response.headers;
         body = await this.readBody(response.body, request);
+        this.observe(request.method, route, status, sentAt);
       } catch (error) {
+        if (sentAt !== null) {
+          const why = answered ?? (options.signal?.aborted ? 'aborted' : deadline.aborted ? 'timeout' : 'network_error');
+          this.observe(request.method, route, why, sentAt);
+        }
         if (error instanceof ProviderError) throw error;
         if (options.signal?.aborted) throw options.signal.reason;
         if (deadline.aborted) {
@@ -177,6 +285,7 @@ export class HttpClient {
         const code = errorCodeOf(error);
         const refused = code !== undefined && CONNECT_REFUSED.has(code);
         if (attempt < maxAttempts && (await this.waitToRetry(attempt, null, startedAt, signal, options.signal))) {
+          retrying('network_error');
           continue;
         }
         if (deadline.aborted) {
@@ -200,7 +309,10 @@ export class HttpClient {
       }
       const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(headers['retry-after']) : null;
       if (idempotent && isRetryableStatus(status) && attempt < maxAttempts) {
-        if (await this.waitToRetry(attempt, retryAfterMs, startedAt, signal, options.signal)) continue;
+        if (await this.waitToRetry(attempt, retryAfterMs, startedAt, signal, options.signal)) {
+          retrying(status);
+          continue;
+        }
         if (deadline.aborted) throw this.error('TIMEOUT', request, null, `no answer within ${this.options.timeoutMs} ms`);
       }
       const reason = this.backendMessage(body);
@@ -217,6 +329,15 @@ export class HttpClient {
 
   async close(): Promise<void> {
     await this.pool.destroy();
+  }
+
+  private observe(method: HttpMethod, route: string, status: UpstreamAttempt['status'], sentAt: number): void {
+    if (!this.observer) return;
+    try {
+      this.observer.attempt({ provider: this.provider, method, route, status, durationMs: performance.now() - sentAt });
+    } catch {
+      // Metrics never fail a call.
+    }
   }
 
   private signable(request: OutgoingRequest): SignableRequest {
@@ -250,9 +371,10 @@ export class HttpClient {
     try {
       json = JSON.parse(body);
     } catch {
-      return body.slice(0, 200).replace(/\s+/g, ' ').trim() || null;
+      return errorExcerpt(body);
     }
-    return this.options.errorMessage?.(json)?.slice(0, 500) || null;
+    const message = this.options.errorMessage?.(json);
+    return typeof message === 'string' ? errorExcerpt(message) : null;
   }
 
   /**

@@ -53,7 +53,8 @@ describe('the log', () => {
 
   it('writes what its configured level lets through', () => {
     const lines: string[] = [];
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    // Log records are JSON lines on stdout.
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
       lines.push(String(chunk));
       return true;
     });
@@ -64,7 +65,8 @@ describe('the log', () => {
     log.warn('w1');
     setLogLevel('debug');
     log.debug('d2');
-    expect(lines.map((line) => line.replace(/^\S+ /, '').trim())).toEqual(['INFO i0', 'WARN w1', 'DEBUG d2']);
+    const records = lines.map((line) => JSON.parse(line) as { level: string; msg: string });
+    expect(records.map((record) => `${record.level.toUpperCase()} ${record.msg}`)).toEqual(['INFO i0', 'WARN w1', 'DEBUG d2']);
   });
 });
 
@@ -193,7 +195,7 @@ describe('the process', () => {
 
   it('logs at the configured level', async () => {
     // The one record a demo run writes for sure is "SIGTERM received, stopping", at info.
-    async function stderrOfDemoRun(level: string): Promise<string> {
+    async function logOfDemoRun(level: string): Promise<string> {
       const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
         env: { ...process.env, PORT: '0', LOG_LEVEL: level },
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -201,11 +203,11 @@ describe('the process', () => {
       let stdout = '';
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no start-up line (${stderr})`)), 20_000);
-        child.stdout.on('data', (chunk: Buffer) => {
-          stdout += chunk.toString();
-          if (stdout.includes('backends')) {
+        child.stdout.on('data', () => {
+          if (stdout.includes('Demo mode')) {
             clearTimeout(timer);
             resolve();
           }
@@ -215,10 +217,10 @@ describe('the process', () => {
       const [code, signal] = await once(child, 'exit');
       // Not killed by the signal: the gateway handles it once it has said it is ready.
       expect({ code, signal }).toEqual({ code: 0, signal: null });
-      return stderr;
+      return stdout;
     }
-    const [info, warn] = await Promise.all([stderrOfDemoRun('INFO'), stderrOfDemoRun('warn')]);
-    expect(info).toContain('INFO SIGTERM received, stopping');
+    const [info, warn] = await Promise.all([logOfDemoRun('INFO'), logOfDemoRun('warn')]);
+    expect(info).toMatch(/"level":"info"[^\n]*"msg":"SIGTERM received, stopping"/);
     expect(warn).not.toContain('SIGTERM received');
   });
 });

@@ -106,7 +106,10 @@ export function subscribeSse<T>(url: string, query: string, variables: Record<st
   const target = new URL(url);
   target.searchParams.set('query', query);
   target.searchParams.set('variables', JSON.stringify(variables));
-  const source = new EventSource(target);
+  // A GET must carry the CSRF header (a browser EventSource cannot: browsers use POST SSE).
+  const source = new EventSource(target, {
+    fetch: (input, init) => fetch(input, { ...init, headers: { ...init.headers, 'x-graphql-yoga-csrf': '1' } }),
+  });
   source.addEventListener('next', (event) => {
     const result = JSON.parse(event.data) as { data?: Record<string, T>; errors?: unknown[] };
     if (result.errors?.length) received.error(result.errors);
