@@ -125,6 +125,8 @@ const configSchema = z.object({
   gpu: gpuSettings.nullable(),
   /** Operation limits (`MAX_DEPTH`, `MAX_COST`, …); absent ones take `DEFAULT_LIMITS` (src/limits.ts). */
   limits: limitSettings.partial().optional(),
+  /** `INTROSPECTION=false` refuses introspection (GraphiQL and codegen use it, so it is on unless said). */
+  introspection: z.boolean().optional(),
 });
 export type Config = z.infer<typeof configSchema>;
 
@@ -187,6 +189,13 @@ const env = z.object({
   UPSTREAM_TIMEOUT_MS: integer(c.upstreamTimeoutMs).default(10_000),
   LOG_LEVEL: z.string().trim().toLowerCase().pipe(c.logLevel.unwrap()).default('info'),
   LOG_FORMAT: z.string().trim().toLowerCase().pipe(c.logFormat.unwrap()).default('json'),
+  INTROSPECTION: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(['true', 'false'], { error: 'must be true or false' }))
+    .transform((value) => value === 'true')
+    .optional(),
   ALLOWED_ORIGINS: z
     .string()
     .transform((list) => list.split(',').map((item) => item.trim()).filter((item) => item !== ''))
@@ -310,6 +319,7 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>>)
     upstreamTimeoutMs: v.UPSTREAM_TIMEOUT_MS,
     logLevel: v.LOG_LEVEL,
     logFormat: v.LOG_FORMAT,
+    ...(v.INTROSPECTION === undefined ? {} : { introspection: v.INTROSPECTION }),
     ...(v.ALLOWED_ORIGINS ? { allowedOrigins: v.ALLOWED_ORIGINS } : {}),
     ucloud: v.UCLOUD_URL
       ? {

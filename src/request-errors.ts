@@ -6,7 +6,7 @@
 //   are added from the document (`Invalid value for argument "filter" at "filter.createdAfter": ...`).
 // - The code is BAD_USER_INPUT unless graphql-js or Yoga gave one, and the HTTP status hint Yoga
 //   reads (400 under `application/graphql-response+json`) rides on the error only over HTTP.
-import { BREAK, GraphQLError, Kind, parse, visit, type ASTNode, type DocumentNode } from 'graphql';
+import { BREAK, GraphQLError, Kind, NoSchemaIntrospectionCustomRule, parse, visit, type ASTNode, type DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
 const VALUE_KINDS: ReadonlySet<string> = new Set([
@@ -101,4 +101,13 @@ export function forWebSocket<E extends GraphQLError>(errors: readonly E[]): Grap
     const { http: _http, ...extensions } = error.extensions;
     return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, extensions });
   });
+}
+
+/** `INTROSPECTION=false`: graphql-js's own rule refuses `__schema` and `__type` at validation. */
+export function useNoIntrospection(): Plugin {
+  return {
+    onValidate: ({ addValidationRule }) => {
+      addValidationRule(NoSchemaIntrospectionCustomRule);
+    },
+  };
 }

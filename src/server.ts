@@ -13,7 +13,7 @@ import { log } from './log.js';
 import { createMetrics, type GatewayMetrics } from './metrics.js';
 import { originOf, originPolicy } from './origins.js';
 import { createGraphiQLPage } from './graphiql.js';
-import { forWebSocket, useRequestErrors } from './request-errors.js';
+import { forWebSocket, useNoIntrospection, useRequestErrors } from './request-errors.js';
 import { ConnectionCounter, SubscriptionCounter, WS_CLOSE_TOO_MANY, enabledBackends, resolveLimits, useOperationLimits, useRequestParseErrors } from './limits.js';
 import { ProviderHealth } from './health.js';
 import { LiveHub, type LiveHubOptions } from './live/hub.js';
@@ -99,6 +99,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
       // Malformed request parameters are 400s; operation limits before any backend is called (limits.ts).
       useRequestParseErrors(),
       useOperationLimits(limits, () => enabledBackends(config)),
+      ...(config.introspection === false ? [useNoIntrospection()] : []),
       useRequestErrors(),
       useReadinessCheck({ endpoint: READINESS_PATH, check: () => accepting }),
       // A simple (form, text/plain) POST or a GET without this header is refused: no page can make a
