@@ -5,7 +5,8 @@ import { GraphQLError } from 'graphql';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { WebSocketServer } from 'ws';
+import { WsOperations } from './ws-operations.js';
 import type { Config } from './config.js';
 import { createContext, type GatewayContext, type GatewayServices } from './context.js';
 import { maskError } from './errors.js';
@@ -14,7 +15,7 @@ import { createMetrics, type GatewayMetrics } from './metrics.js';
 import { originOf, originPolicy } from './origins.js';
 import { createGraphiQLPage } from './graphiql.js';
 import { forWebSocket, useNoIntrospection, useRequestErrors } from './request-errors.js';
-import { ConnectionCounter, SubscriptionCounter, WS_CLOSE_TOO_MANY, enabledBackends, resolveLimits, useOperationLimits, useRequestParseErrors } from './limits.js';
+import { ConnectionCounter, SubscriptionCounter, WS_CLOSE_TOO_MANY, enabledBackends, resolveLimits, useOperationLimits, useRequestParseErrors } from './limits/index.js';
 import { ProviderHealth } from './health.js';
 import { LiveHub, type LiveHubOptions } from './live/hub.js';
 import { upstreamAnomalies } from './providers/anomalies.js';
@@ -336,89 +337,4 @@ function inScope<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) =>
 interface EnvelopedRoot {
   execute: Enveloped['execute'];
   subscribe: Enveloped['subscribe'];
-}
-
-/**
- * The operations under way on graphql-ws, each with the abort signal that HTTP gets from its
- * request: aborted when the client completes the operation before it has finished, or when its
- * socket closes. graphql-ws itself only stops a subscription's stream then; a query or mutation
- * would go on calling the backends for nobody. Also lets shutdown wait for their `complete`.
- */
-class WsOperations {
-  private readonly bySocket = new Map<WebSocket, Map<string, AbortController>>();
-  // graphql-ws hands onComplete/onError the same payload object as onSubscribe, which tells one
-  // execution from a later one that reuses its id.
-  private readonly byPayload = new WeakMap<object, { socket: WebSocket; id: string; controller: AbortController }>();
-  private readonly running = new Set<AbortController>();
-
-  constructor(wsServer: WebSocketServer) {
-    wsServer.on('connection', (socket) => {
-      // graphql-ws has no hook for a client's `complete` of an operation still executing, so the
-      // message is read here too (it is small: `{"id":"…","type":"complete"}`).
-      socket.on('message', (data: RawData) => {
-        const text = String(data);
-        if (!text.includes('"complete"')) return;
-        let message: unknown;
-        try {
-          message = JSON.parse(text);
-        } catch {
-          return; // graphql-ws closes the socket for it
-        }
-        if (isCompleteMessage(message)) this.abort(socket, message.id);
-      });
-      socket.once('close', () => {
-        const operations = this.bySocket.get(socket);
-        this.bySocket.delete(socket);
-        for (const controller of operations?.values() ?? []) this.end(controller, true);
-      });
-    });
-  }
-
-  /** Operations started and not yet finished or aborted. */
-  get size(): number {
-    return this.running.size;
-  }
-
-  started(socket: WebSocket, id: string, payload: object): AbortSignal {
-    const controller = new AbortController();
-    if (socket.readyState !== socket.OPEN) {
-      controller.abort();
-      return controller.signal;
-    }
-    let operations = this.bySocket.get(socket);
-    if (!operations) {
-      operations = new Map();
-      this.bySocket.set(socket, operations);
-    }
-    operations.set(id, controller);
-    this.byPayload.set(payload, { socket, id, controller });
-    this.running.add(controller);
-    return controller.signal;
-  }
-
-  /** The operation ran to its end, or failed: like an answered HTTP request, nothing to abort. */
-  finished(payload: object): void {
-    const operation = this.byPayload.get(payload);
-    if (!operation) return;
-    this.byPayload.delete(payload);
-    const operations = this.bySocket.get(operation.socket);
-    if (operations?.get(operation.id) === operation.controller) operations.delete(operation.id);
-    this.end(operation.controller, false);
-  }
-
-  private abort(socket: WebSocket, id: string): void {
-    const operations = this.bySocket.get(socket);
-    const controller = operations?.get(id);
-    if (!operations || !controller) return;
-    operations.delete(id);
-    this.end(controller, true);
-  }
-
-  private end(controller: AbortController, abort: boolean): void {
-    if (this.running.delete(controller) && abort) controller.abort();
-  }
-}
-
-function isCompleteMessage(message: unknown): message is { type: 'complete'; id: string } {
-  return typeof message === 'object' && message !== null && 'type' in message && message.type === 'complete' && 'id' in message && typeof message.id === 'string';
 }

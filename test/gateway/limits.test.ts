@@ -5,7 +5,7 @@ import { parse } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { bracketsTooDeep, checkShape, DEFAULT_LIMITS, resolveLimits } from '../../src/limits.js';
+import { bracketsTooDeep, checkShape, DEFAULT_LIMITS, resolveLimits } from '../../src/limits/index.js';
 import { loadConfig } from '../../src/config.js';
 import { errorExcerpt } from '../../src/providers/http.js';
 import { CSRF_HEADER } from '../../src/server.js';
