@@ -11,19 +11,12 @@ import WebSocket from 'ws';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { configureLog, log, REDACTED, SECRET_KEYS } from '../../src/log.js';
 import { currentRequestId, outsideRequest, requestIdFrom, withRequestId } from '../../src/request-context.js';
-import * as datamanager from '../../src/simulators/datamanager/index.js';
 import * as gpu from '../../src/simulators/gpu/index.js';
 import * as rime from '../../src/simulators/rime/index.js';
 import * as ucloud from '../../src/simulators/ucloud/index.js';
+import { DEMO_SECRETS } from '../support/credentials.js';
 
-const CREDENTIALS = [
-  ucloud.DEMO_CREDENTIALS.token,
-  ucloud.DEMO_CREDENTIALS.refreshToken,
-  rime.DEMO_API_KEY,
-  datamanager.DEMO_TOKEN,
-  gpu.DEMO_CREDENTIALS.apiKey,
-  gpu.DEMO_CREDENTIALS.apiSecret,
-];
+const CREDENTIALS = DEMO_SECRETS;
 const BANNER = [/^Job Gateway ready: GraphiQL at http:\/\/\S+$/, /^Demo mode: .*backends/];
 
 interface Run {

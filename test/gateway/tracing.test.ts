@@ -6,20 +6,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentTracing, operationTracing, startTracing, tracingRequested, type Tracing } from '../../src/tracing.js';
-import * as datamanager from '../../src/simulators/datamanager/index.js';
-import * as gpu from '../../src/simulators/gpu/index.js';
-import * as rime from '../../src/simulators/rime/index.js';
-import * as ucloud from '../../src/simulators/ucloud/index.js';
 import { gqlData, startWorld, type World } from '../support/gateway.js';
+import { DEMO_SECRETS } from '../support/credentials.js';
 
-const CREDENTIALS = [
-  ucloud.DEMO_CREDENTIALS.token,
-  ucloud.DEMO_CREDENTIALS.refreshToken,
-  rime.DEMO_API_KEY,
-  datamanager.DEMO_TOKEN,
-  gpu.DEMO_CREDENTIALS.apiKey,
-  gpu.DEMO_CREDENTIALS.apiSecret,
-];
+const CREDENTIALS = DEMO_SECRETS;
 
 interface OtlpAttribute {
   key: string;
