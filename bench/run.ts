@@ -2,9 +2,10 @@
 // one with its flags. Benchmarks measure and report; they never fail on a figure.
 import { UsageError } from './lib/args.js';
 import type { Benchmark } from './lib/benchmark.js';
+import { parsing } from './parsing.js';
 import { subscriptions } from './subscriptions.js';
 
-const BENCHMARKS: readonly Benchmark[] = [subscriptions];
+const BENCHMARKS: readonly Benchmark[] = [subscriptions, parsing];
 
 function help(): string {
   const lines = ['Usage: npm run bench -- [name ...] [--flag value ...]', '', 'Benchmarks (all when none is named):'];

@@ -1,6 +1,6 @@
 // What an operation would cost the backends: `jobs(first: n)` n per backend it reaches, `nodes(ids)`
 // one per id, mutations their upstream writes; summed over the whole operation, aliases included.
-import { GraphQLError, Kind, getOperationAST, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
+import { GraphQLError, Kind, getOperationAST, valueFromASTUntyped, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
 import { type OperationLimits, limitError } from './settings.js';
 import { named } from './shape.js';
 
@@ -19,26 +19,9 @@ export interface OperationCost {
 
 type Variables = Readonly<Record<string, unknown>> | null | undefined;
 
+/** A literal or variable argument's value (graphql-js reads literals the way variables arrive). */
 function valueOf(node: ValueNode | undefined, variables: Variables): unknown {
-  if (!node) return undefined;
-  switch (node.kind) {
-    case Kind.VARIABLE:
-      return variables?.[node.name.value];
-    case Kind.INT:
-    case Kind.FLOAT:
-      return Number(node.value);
-    case Kind.STRING:
-    case Kind.ENUM:
-      return node.value;
-    case Kind.BOOLEAN:
-      return node.value;
-    case Kind.NULL:
-      return null;
-    case Kind.LIST:
-      return node.values.map((value) => valueOf(value, variables));
-    case Kind.OBJECT:
-      return Object.fromEntries(node.fields.map((field) => [field.name.value, valueOf(field.value, variables)]));
-  }
+  return node ? valueFromASTUntyped(node, variables ?? undefined) : undefined;
 }
 
 function argument(field: FieldNode, name: string, variables: Variables): unknown {

@@ -1,4 +1,4 @@
-import { Kind, type ValueNode } from 'graphql';
+import { Kind, valueFromASTUntyped } from 'graphql';
 import { builder } from './builder.js';
 
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
@@ -28,30 +28,10 @@ builder.scalarType('DateTime', {
   parseLiteral: (node) => parseDateTime(node.kind === Kind.STRING ? node.value : undefined),
 });
 
-function literalToJson(node: ValueNode, variables: Record<string, unknown> | null | undefined): unknown {
-  switch (node.kind) {
-    case Kind.STRING:
-    case Kind.BOOLEAN:
-      return node.value;
-    case Kind.INT:
-    case Kind.FLOAT:
-      return Number(node.value);
-    case Kind.NULL:
-      return null;
-    case Kind.LIST:
-      return node.values.map((item) => literalToJson(item, variables));
-    case Kind.OBJECT:
-      return Object.fromEntries(node.fields.map((field) => [field.name.value, literalToJson(field.value, variables)]));
-    case Kind.VARIABLE:
-      return variables?.[node.name.value];
-    case Kind.ENUM:
-      return node.value;
-  }
-}
 
 builder.scalarType('JSON', {
   description: 'Any JSON value, passed through as the backend holds it (application parameters, outputs, specifications).',
   serialize: (value) => value,
   parseValue: (value) => value,
-  parseLiteral: (node, variables) => literalToJson(node, variables),
+  parseLiteral: (node, variables) => valueFromASTUntyped(node, variables ?? undefined),
 });

@@ -44,18 +44,15 @@ function wsOnce(client: Client, query: string, variables?: Record<string, unknow
 
 type Transport = 'http' | 'ws';
 
-/** Sends an operation and expects it refused by `limit`, fast, with no upstream call. */
+/** Sends an operation and expects it refused by `limit`, with no upstream call. */
 async function expectRefused(world: World, client: Client, transport: Transport, limit: string, query: string, variables?: Record<string, unknown>) {
   const before = upstream(world);
-  const started = performance.now();
   const answer: Answer = transport === 'http' ? await gql(world.url, query, variables) : await wsOnce(client, query, variables);
-  const elapsed = performance.now() - started;
   if (transport === 'http') expect(answer.status).toBe(400);
   expect(answer.data ?? null).toBeNull();
   expect(answer.errors?.[0]?.extensions?.['limit'], JSON.stringify(answer.errors)).toBe(limit);
   expect(answer.errors?.[0]?.message).toContain(limit);
   expect(answer.errors?.[0]?.extensions?.['code']).toBe('OPERATION_LIMIT');
-  expect(elapsed).toBeLessThan(1_500);
   // Give any stray call time to arrive before counting.
   await new Promise((resolve) => setTimeout(resolve, 20));
   expect(upstream(world) - before).toBe(0);
@@ -329,10 +326,10 @@ describe('pieces', () => {
   it('exponentially spread fragments are counted, not expanded', () => {
     const chain = Array.from({ length: 40 }, (_v, i) => `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }`).join(' ');
     const document = parse(`{ ...F0 } ${chain} fragment F40 on Query { a: __typename }`);
-    const started = performance.now();
+    // Expanded, 2^40 spreads would never finish (the test would time out); counted, the total is exact.
     const error = checkShape(document, DEFAULT_LIMITS);
-    expect(performance.now() - started).toBeLessThan(100);
     expect(error?.extensions['limit']).toBe('MAX_ALIASES');
+    expect(error?.extensions['found']).toBe(2 ** 40);
   });
 
   it('bracketsTooDeep skips strings and comments', () => {

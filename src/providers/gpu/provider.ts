@@ -1,9 +1,8 @@
 import type { GpuSettings } from '../../config.js';
-import { chunk, mapLimit } from '../concurrency.js';
+import { getInBatches, mapLimit } from '../concurrency.js';
 import type { GpuJob } from '../job.js';
 import type { CallOptions, CreatedJob, GetResult, ListPage, ListRequest, LogEntry, LogPoll, Provider, ProviderOptions } from '../contract.js';
-import { isProviderError, ProviderError } from '../errors.js';
-import { skippedError } from '../tolerance.js';
+import { ProviderError } from '../errors.js';
 import { GpuClient, LATEST_BOUND } from './client.js';
 import { toCreateBody, toJob } from './map.js';
 import { createdWindow, decodePageToken, encodePageToken, nextPageToken, statusFilter, type CreatedWindow } from './pushdown.js';
@@ -76,35 +75,17 @@ export class GpuProvider implements Provider<'GPU'> {
   }
 
   async getMany(ids: readonly string[], options: CallOptions = {}): Promise<GetResult[]> {
-    // A uuid-shaped id is the only kind that can exist, and a comma would split the filter value.
-    const wanted = [...new Set(ids.map((id) => id.toLowerCase()))].filter((id) => UUID.test(id));
-    const batches = chunk(wanted, MAX_LIMIT);
-    const answers = await mapLimit(batches, BATCH_CONCURRENCY, async (uuids) => {
-      try {
-        return await this.client.listJobs({ uuids, limit: MAX_LIMIT, page: 1, sort: '-created_at' }, options);
-      } catch (error) {
-        if (isProviderError(error)) return error;
-        throw error;
-      }
-    });
-    const failures = answers.filter(isProviderError);
-    if (batches.length > 0 && failures.length === batches.length) throw failures[0];
-
-    const found = new Map<string, GetResult>();
-    answers.forEach((answer, index) => {
-      if (isProviderError(answer)) {
-        for (const uuid of batches[index] ?? []) found.set(uuid, answer);
-        return;
-      }
-      for (const wire of answer.data) found.set(wire.uuid.toLowerCase(), toJob(wire, wire.uuid));
-      if (answer.skipped) {
-        // An unreadable item may be any of the ids not found: none of them is known to be missing.
-        const error = skippedError('GPU', 'GET /v1/jobs', answer.skipped);
-        for (const uuid of batches[index] ?? []) if (!found.has(uuid)) found.set(uuid, error);
-      }
-    });
-    return ids.map((id) => found.get(id.toLowerCase()) ?? null);
+    return getInBatches(
+      ids,
+      // A uuid-shaped id is the only kind that can exist, and a comma would split the filter value.
+      { size: MAX_LIMIT, limit: BATCH_CONCURRENCY, key: (id) => (UUID.test(id) ? id.toLowerCase() : null), call: 'GET /v1/jobs', provider: 'GPU' },
+      async (uuids) => {
+        const answer = await this.client.listJobs({ uuids, limit: MAX_LIMIT, page: 1, sort: '-created_at' }, options);
+        return { found: answer.data.map((wire) => [wire.uuid.toLowerCase(), toJob(wire, wire.uuid)] as const), skipped: answer.skipped ?? null };
+      },
+    );
   }
+
 
   async cancel(id: string, options: CallOptions & { reason?: string } = {}): Promise<void> {
     await this.client.cancelJob(id, options.reason ?? DEFAULT_CANCEL_REASON, { signal: options.signal });

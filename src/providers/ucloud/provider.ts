@@ -1,14 +1,13 @@
 // The UCloud `Provider`: unified requests → UCloud calls, wire jobs → unified jobs.
 import type { UCloudSettings } from '../../config.js';
-import { chunk, mapLimit } from '../concurrency.js';
+import { chunk, getInBatches } from '../concurrency.js';
 import type { CallOptions, CreatedJob, GetResult, JobStreamEvent, ListPage, ListRequest, Provider, ProviderOptions } from '../contract.js';
-import { ProviderError, isProviderError } from '../errors.js';
+import { ProviderError } from '../errors.js';
 import type { JobState } from '../job.js';
 import { UCloudClient } from './client.js';
 import { foldFrame, logEntries } from './follow.js';
 import { toJob, toSimpleDuration, toSpecification } from './map.js';
-import { skippedError } from '../tolerance.js';
-import type { BrowseParams, JobPage, Job as WireJob } from './wire.js';
+import type { BrowseParams, Job as WireJob } from './wire.js';
 import type { UCloudJobSpec } from '../specs.js';
 
 /** The page sizes UCloud's Kotlin backend accepts. */
@@ -69,39 +68,21 @@ export class UCloudProvider implements Provider<'UCLOUD'> {
   }
 
   async getMany(ids: readonly string[], options: CallOptions = {}): Promise<GetResult[]> {
-    // An empty id, or one with a comma, would widen or split the `filterIds` list: no such job exists.
-    const unique = [...new Set(ids)].filter((id) => id !== '' && !id.includes(','));
-    if (unique.length === 0) return ids.map(() => null);
-    const batches = chunk(unique, BATCH);
-    const answers = await mapLimit(batches, 4, async (batch): Promise<JobPage | ProviderError> => {
-      try {
+    return getInBatches(
+      ids,
+      // An empty id, or one with a comma, would widen or split the `filterIds` list: no such job exists.
+      { size: BATCH, limit: 4, key: (id) => (id === '' || id.includes(',') ? null : id), call: 'GET /api/jobs/browse', provider: 'UCLOUD' },
+      async (batch) => {
         // Sort and page size spelled out: a server's defaults are not part of the contract.
-        return await this.client.browse(
+        const page = await this.client.browse(
           { itemsPerPage: BATCH, sortBy: 'CREATED_AT', sortDirection: 'descending', filterIds: batch, ...READ_FLAGS },
           options,
         );
-      } catch (error) {
-        if (isProviderError(error)) return error;
-        throw error;
-      }
-    });
-    const failures = answers.filter(isProviderError);
-    if (failures.length === answers.length) throw failures[0];
-    const found = new Map<string, GetResult>();
-    answers.forEach((answer, index) => {
-      if (isProviderError(answer)) {
-        for (const id of batches[index] ?? []) found.set(id, answer);
-        return;
-      }
-      for (const item of answer.items) found.set(item.id, toJob(item));
-      if (answer.skipped) {
-        // An unreadable item may be any of the ids not found: none of them is known to be missing.
-        const error = skippedError('UCLOUD', 'GET /api/jobs/browse', answer.skipped);
-        for (const id of batches[index] ?? []) if (!found.has(id)) found.set(id, error);
-      }
-    });
-    return ids.map((id) => found.get(id) ?? null);
+        return { found: page.items.map((item) => [item.id, toJob(item)] as const), skipped: page.skipped ?? null };
+      },
+    );
   }
+
 
   /** UCloud's terminate has no reason field: the reason is not sent. */
   async cancel(id: string, options: CallOptions & { reason?: string } = {}): Promise<void> {
