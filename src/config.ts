@@ -4,6 +4,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { LOG_FORMATS, LOG_LEVELS } from './log.js';
+import { CREDENTIAL_MODES, type CredentialMode } from './providers/credentials.js';
 
 const text = z.string().trim().min(1, 'must not be empty');
 const whole = (min: number, max: number) =>
@@ -75,6 +76,12 @@ const ucloudSettings = z.object({
 const rimeSettings = z.object({ url: httpUrl, apiKey: text, http: httpOverrides });
 const dataManagerSettings = z.object({ url: httpUrl, token: text, http: httpOverrides });
 const gpuSettings = z.object({ url: httpUrl, apiKey: text, apiSecret: text, http: httpOverrides });
+/**
+ * A backend whose every call carries the caller's own credential (`<BACKEND>_CREDENTIALS=forward`):
+ * the gateway holds none of its own for it.
+ */
+const forwardSettings = z.object({ url: httpUrl, credentials: z.literal('forward'), http: httpOverrides });
+export type ForwardSettings = z.infer<typeof forwardSettings>;
 export type UCloudSettings = z.infer<typeof ucloudSettings>;
 export type RimeSettings = z.infer<typeof rimeSettings>;
 export type DataManagerSettings = z.infer<typeof dataManagerSettings>;
@@ -105,6 +112,21 @@ const LIMIT_VARIABLES = {
   WS_MAX_CONNECTIONS_PER_ADDRESS: 'maxConnectionsPerAddress',
 } as const satisfies Record<string, keyof LimitSettings>;
 
+/** Callers prove who they are with an OIDC access token (`AUTH_MODE=jwt`), or need not (`none`). */
+const authSettings = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('none') }),
+  z.object({
+    mode: z.literal('jwt'),
+    /** The `iss` every token must carry; OIDC discovery starts from it when `jwksUrl` is null. */
+    issuer: httpUrl,
+    /** The `aud` every token must include. */
+    audience: text,
+    jwksUrl: httpUrl.nullable(),
+  }),
+]);
+export type AuthSettings = z.infer<typeof authSettings>;
+export const AUTH_MODES = ['none', 'jwt'] as const;
+
 const configSchema = z.object({
   port: whole(0, 65_535),
   host,
@@ -119,14 +141,18 @@ const configSchema = z.object({
   /** `LOG_FORMAT`: JSON lines (absent: json) or pino-pretty's lines for people. */
   logFormat: z.enum(LOG_FORMATS, { error: `must be one of ${LOG_FORMATS.join(', ')}` }).optional(),
   /** A backend is enabled when its settings are there (its URL is set). */
-  ucloud: ucloudSettings.nullable(),
-  rime: rimeSettings.nullable(),
-  dataManager: dataManagerSettings.nullable(),
-  gpu: gpuSettings.nullable(),
+  ucloud: z.union([ucloudSettings, forwardSettings]).nullable(),
+  rime: z.union([rimeSettings, forwardSettings]).nullable(),
+  dataManager: z.union([dataManagerSettings, forwardSettings]).nullable(),
+  gpu: z.union([gpuSettings, forwardSettings]).nullable(),
+  /** Who may call the gateway (`AUTH_MODE`). Absent: anyone (what `AUTH_MODE=none` says explicitly). */
+  auth: authSettings.optional(),
   /** Operation limits (`MAX_DEPTH`, `MAX_COST`, …); absent ones take `DEFAULT_LIMITS` (src/limits.ts). */
   limits: limitSettings.partial().optional(),
   /** `INTROSPECTION=false` refuses introspection (GraphiQL and codegen use it, so it is on unless said). */
   introspection: z.boolean().optional(),
+  /** Demo mode only: the simulated backends that take each caller's credential (`<BACKEND>_CREDENTIALS=forward`). */
+  demoForwarding: z.array(z.enum(['ucloud', 'rime', 'dataManager', 'gpu'])).optional(),
 });
 export type Config = z.infer<typeof configSchema>;
 
@@ -181,6 +207,12 @@ function httpEnv(backend: Backend) {
     });
 }
 
+const credentialMode = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(CREDENTIAL_MODES, { error: `must be one of ${CREDENTIAL_MODES.join(', ')}` }));
+
 const env = z.object({
   PORT: integer(c.port).default(4000),
   HOST: c.host.default('127.0.0.1'),
@@ -201,6 +233,14 @@ const env = z.object({
     .transform((list) => list.split(',').map((item) => item.trim()).filter((item) => item !== ''))
     .pipe(c.allowedOrigins.unwrap())
     .optional(),
+  AUTH_MODE: z.string().trim().toLowerCase().pipe(z.enum(AUTH_MODES, { error: `must be one of ${AUTH_MODES.join(', ')}` })).optional(),
+  AUTH_ISSUER: httpUrl.optional(),
+  AUTH_AUDIENCE: text.optional(),
+  AUTH_JWKS_URL: httpUrl.optional(),
+  UCLOUD_CREDENTIALS: credentialMode.optional(),
+  RIME_CREDENTIALS: credentialMode.optional(),
+  DATAMANAGER_CREDENTIALS: credentialMode.optional(),
+  GPU_CREDENTIALS: credentialMode.optional(),
   UCLOUD_URL: ucloudSettings.shape.url.optional(),
   UCLOUD_TOKEN: ucloudSettings.shape.token.unwrap().optional(),
   UCLOUD_REFRESH_TOKEN: ucloudSettings.shape.refreshToken.unwrap().optional(),
@@ -293,13 +333,37 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>>)
   if (parsed.success && parsed.data.METRICS_PORT !== undefined && parsed.data.METRICS_PORT === parsed.data.PORT) {
     problems.push('METRICS_PORT must differ from PORT');
   }
-  if (has('UCLOUD_URL') && !has('UCLOUD_TOKEN') && !has('UCLOUD_REFRESH_TOKEN')) {
-    problems.push('UCLOUD_TOKEN or UCLOUD_REFRESH_TOKEN is required when UCLOUD_URL is set');
+  // A forwarding backend takes each caller's credential: one of the gateway's own would be unused,
+  // so setting it is a mistake worth a line rather than a secret kept for nothing.
+  const mode = (backend: Backend): CredentialMode => (parsed.success ? (parsed.data[`${backend}_CREDENTIALS`] ?? 'service') : 'service');
+  const ownCredentials = (backend: Backend, names: string[]): string[] => {
+    if (mode(backend) === 'service') return names;
+    for (const name of names) if (has(name)) problems.push(`${name} is set but ${backend}_CREDENTIALS=forward uses each caller's own credential`);
+    return [];
+  };
+  if (has('UCLOUD_URL') && mode('UCLOUD') === 'service' && !has('UCLOUD_TOKEN') && !has('UCLOUD_REFRESH_TOKEN')) {
+    problems.push('UCLOUD_TOKEN or UCLOUD_REFRESH_TOKEN is required when UCLOUD_URL is set (or UCLOUD_CREDENTIALS=forward)');
   }
-  requireWith('UCLOUD_URL', [], ['UCLOUD_TOKEN', 'UCLOUD_REFRESH_TOKEN', 'UCLOUD_PROJECT', ...httpNames('UCLOUD')]);
-  requireWith('RIME_URL', ['RIME_API_KEY'], httpNames('RIME'));
-  requireWith('DATAMANAGER_URL', ['DATAMANAGER_TOKEN'], httpNames('DATAMANAGER'));
-  requireWith('GPU_URL', ['GPU_API_KEY', 'GPU_API_SECRET'], httpNames('GPU'));
+  // Demo mode (no URL at all) forwards to its simulators what `<BACKEND>_CREDENTIALS` says.
+  const demo = !BACKENDS.some((backend) => has(`${backend}_URL`));
+  const modeName = (backend: Backend): string[] => (demo ? [] : [`${backend}_CREDENTIALS`]);
+  requireWith('UCLOUD_URL', [], [...ownCredentials('UCLOUD', ['UCLOUD_TOKEN', 'UCLOUD_REFRESH_TOKEN', 'UCLOUD_PROJECT']), ...modeName('UCLOUD'), ...httpNames('UCLOUD')]);
+  requireWith('RIME_URL', ownCredentials('RIME', ['RIME_API_KEY']), [...modeName('RIME'), ...httpNames('RIME')]);
+  requireWith('DATAMANAGER_URL', ownCredentials('DATAMANAGER', ['DATAMANAGER_TOKEN']), [...modeName('DATAMANAGER'), ...httpNames('DATAMANAGER')]);
+  requireWith('GPU_URL', ownCredentials('GPU', ['GPU_API_KEY', 'GPU_API_SECRET']), [...modeName('GPU'), ...httpNames('GPU')]);
+  const authMode = parsed.success ? parsed.data.AUTH_MODE : undefined;
+  if (authMode === 'jwt') {
+    for (const name of ['AUTH_ISSUER', 'AUTH_AUDIENCE']) if (!has(name)) problems.push(`${name} is required when AUTH_MODE=jwt`);
+  } else {
+    for (const name of ['AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_JWKS_URL']) if (has(name)) problems.push(`${name} is set but AUTH_MODE is not jwt`);
+  }
+  // The gateway's own credentials would serve whoever reaches the port: that must be a decision.
+  const serviced = BACKENDS.filter((backend) => has(`${backend}_URL`) && mode(backend) === 'service');
+  if (!has('AUTH_MODE') && serviced.length > 0) {
+    problems.push(
+      `AUTH_MODE must be set: ${serviced.map((b) => `${b}_URL`).join(', ')} ${serviced.length === 1 ? 'uses' : 'use'} the gateway's own credentials, which would serve anyone who reaches it (AUTH_MODE=jwt to verify callers' tokens, AUTH_MODE=none to serve anyone)`,
+    );
+  }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const v = parsed.data;
 
@@ -310,8 +374,17 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>>)
     }),
   ) as Partial<LimitSettings>;
 
+  const demoForwarding = (
+    [
+      ['UCLOUD', 'ucloud'],
+      ['RIME', 'rime'],
+      ['DATAMANAGER', 'dataManager'],
+      ['GPU', 'gpu'],
+    ] as const
+  ).flatMap(([backend, key]) => (demo && mode(backend) === 'forward' ? [key] : []));
   return {
     ...(Object.keys(limits).length > 0 ? { limits } : {}),
+    ...(demoForwarding.length > 0 ? { demoForwarding } : {}),
     port: v.PORT,
     host: v.HOST,
     ...(v.METRICS_PORT !== undefined ? { metricsPort: v.METRICS_PORT } : {}),
@@ -321,7 +394,14 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>>)
     logFormat: v.LOG_FORMAT,
     ...(v.INTROSPECTION === undefined ? {} : { introspection: v.INTROSPECTION }),
     ...(v.ALLOWED_ORIGINS ? { allowedOrigins: v.ALLOWED_ORIGINS } : {}),
-    ucloud: v.UCLOUD_URL
+    ...(v.AUTH_MODE === 'jwt' && v.AUTH_ISSUER && v.AUTH_AUDIENCE
+      ? { auth: { mode: 'jwt' as const, issuer: v.AUTH_ISSUER, audience: v.AUTH_AUDIENCE, jwksUrl: v.AUTH_JWKS_URL ?? null } }
+      : v.AUTH_MODE === 'none'
+        ? { auth: { mode: 'none' as const } }
+        : {}),
+    ucloud: v.UCLOUD_URL && v.UCLOUD_CREDENTIALS === 'forward'
+      ? { url: v.UCLOUD_URL, credentials: 'forward' as const, ...withHttp(v.http.UCLOUD) }
+      : v.UCLOUD_URL
       ? {
           url: v.UCLOUD_URL,
           token: v.UCLOUD_TOKEN ?? null,
@@ -330,14 +410,35 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>>)
           ...withHttp(v.http.UCLOUD),
         }
       : null,
-    rime: v.RIME_URL && v.RIME_API_KEY ? { url: v.RIME_URL, apiKey: v.RIME_API_KEY, ...withHttp(v.http.RIME) } : null,
+    rime: v.RIME_URL && v.RIME_CREDENTIALS === 'forward' ? forwarded(v.RIME_URL, v.http.RIME) : v.RIME_URL && v.RIME_API_KEY ? { url: v.RIME_URL, apiKey: v.RIME_API_KEY, ...withHttp(v.http.RIME) } : null,
     dataManager:
-      v.DATAMANAGER_URL && v.DATAMANAGER_TOKEN ? { url: v.DATAMANAGER_URL, token: v.DATAMANAGER_TOKEN, ...withHttp(v.http.DATAMANAGER) } : null,
+      v.DATAMANAGER_URL && v.DATAMANAGER_CREDENTIALS === 'forward'
+        ? forwarded(v.DATAMANAGER_URL, v.http.DATAMANAGER)
+        : v.DATAMANAGER_URL && v.DATAMANAGER_TOKEN ? { url: v.DATAMANAGER_URL, token: v.DATAMANAGER_TOKEN, ...withHttp(v.http.DATAMANAGER) } : null,
     gpu:
-      v.GPU_URL && v.GPU_API_KEY && v.GPU_API_SECRET
+      v.GPU_URL && v.GPU_CREDENTIALS === 'forward'
+        ? forwarded(v.GPU_URL, v.http.GPU)
+        : v.GPU_URL && v.GPU_API_KEY && v.GPU_API_SECRET
         ? { url: v.GPU_URL, apiKey: v.GPU_API_KEY, apiSecret: v.GPU_API_SECRET, ...withHttp(v.http.GPU) }
         : null,
   };
+}
+
+function forwarded(url: string, http: Env['http'][Backend]): ForwardSettings {
+  return { url, credentials: 'forward', ...withHttp(http) };
+}
+
+/** Whether a backend's calls carry each caller's own credential rather than the gateway's. */
+export function isForwarding(settings: object): settings is ForwardSettings {
+  return 'credentials' in settings && settings.credentials === 'forward';
+}
+
+/** Every backend on the gateway's own credentials (demo mode, tests). */
+export interface ServiceBackendSettings {
+  ucloud: UCloudSettings;
+  rime: RimeSettings;
+  dataManager: DataManagerSettings;
+  gpu: GpuSettings;
 }
 
 /** Demo mode: no backend configured, so the gateway serves its own simulators. */

@@ -1,6 +1,6 @@
+import type { CredentialSlot } from './live/key.js';
+import type { Provider } from './providers/contract.js';
 import { isProviderError, ProviderError } from './providers/errors.js';
-import type { JobProvider } from './providers/job.js';
-import type { ProviderRegistry } from './providers/registry.js';
 
 export interface Probe {
   reachable: boolean;
@@ -11,33 +11,42 @@ export interface Probe {
 
 /** Probes are this fresh at most: a dashboard polling `providers` must not become a load on the backends. */
 const PROBE_TTL_MS = 2_000;
+/** Distinct credentials probed within one TTL, at most; beyond, the oldest answers are forgotten early. */
+const MAX_PROBES = 10_000;
 
 /**
  * Whether each backend answers: its provider's `probe`, the lightest request that backend has,
- * shared by every client that asks within a couple of seconds, in flight or answered.
+ * shared by every client that asks within a couple of seconds with the same credential (the
+ * gateway's own, or a caller's forwarded one by its fingerprint), in flight or answered.
  */
 export class ProviderHealth {
-  private readonly probes = new Map<JobProvider, { startedAt: number; result: Promise<Probe> }>();
+  private readonly probes = new Map<string, { startedAt: number; result: Promise<Probe> }>();
 
-  constructor(private readonly providers: ProviderRegistry) {}
-
-  /** Null when the backend is not enabled. */
-  probe(id: JobProvider): Promise<Probe> | null {
-    const backend = this.providers.get(id);
-    if (!backend) return null;
-    const cached = this.probes.get(id);
-    if (cached && performance.now() - cached.startedAt < PROBE_TTL_MS) return cached.result;
-    const startedAt = performance.now();
-    const result = backend.probe().then(
-      (): Probe => ({ reachable: true, latencyMs: performance.now() - startedAt, error: null, checkedAt: new Date() }),
+  probe(provider: Provider, credential: CredentialSlot): Promise<Probe> {
+    const name = JSON.stringify([credential, provider.id]);
+    const now = performance.now();
+    const cached = this.probes.get(name);
+    if (cached && now - cached.startedAt < PROBE_TTL_MS) return cached.result;
+    this.forgetStale(now);
+    const result = provider.probe().then(
+      (): Probe => ({ reachable: true, latencyMs: performance.now() - now, error: null, checkedAt: new Date() }),
       (error: unknown): Probe => ({
         reachable: false,
-        latencyMs: performance.now() - startedAt,
-        error: isProviderError(error) ? error : new ProviderError({ code: 'BAD_RESPONSE', provider: id, message: `${id} probe failed`, cause: error }),
+        latencyMs: performance.now() - now,
+        error: isProviderError(error) ? error : new ProviderError({ code: 'BAD_RESPONSE', provider: provider.id, message: `${provider.id} probe failed`, cause: error }),
         checkedAt: new Date(),
       }),
     );
-    this.probes.set(id, { startedAt, result });
+    this.probes.delete(name);
+    this.probes.set(name, { startedAt: now, result });
     return result;
+  }
+
+  /** Entries are in insertion order, which is start order: the stale ones are at the front. */
+  private forgetStale(now: number): void {
+    for (const [name, entry] of this.probes) {
+      if (now - entry.startedAt < PROBE_TTL_MS && this.probes.size < MAX_PROBES) break;
+      this.probes.delete(name);
+    }
   }
 }

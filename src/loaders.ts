@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { ProviderRegistry } from './providers/registry.js';
+import type { CallerBackends } from './identity/caller-backends.js';
 import type { Job, JobProvider } from './providers/job.js';
 import { ProviderError } from './providers/errors.js';
 
@@ -12,7 +12,7 @@ export class JobLoaders {
   private readonly loaders = new Map<JobProvider, DataLoader<string, Job | null>>();
 
   constructor(
-    private readonly providers: ProviderRegistry,
+    private readonly backends: CallerBackends,
     private readonly signal?: AbortSignal,
   ) {}
 
@@ -42,9 +42,9 @@ export class JobLoaders {
     let loader = this.loaders.get(provider);
     if (!loader) {
       loader = new DataLoader<string, Job | null>(async (ids) => {
-        const backend = this.providers.get(provider);
+        const backend = this.backends.providers.get(provider);
         if (!backend) {
-          const error = new ProviderError({
+          const error = this.backends.missing.has(provider) ? this.backends.unauthenticated(provider) : new ProviderError({
             code: 'UNAVAILABLE',
             provider,
             message: `${provider} is not enabled on this gateway`,

@@ -43,6 +43,8 @@ async function main(): Promise<void> {
     // Loopback only, whatever HOST says: the simulators accept fixed demo credentials.
     demo = await startDemoBackends('127.0.0.1');
     config = { ...config, ...demo.settings };
+    // `<BACKEND>_CREDENTIALS=forward`: the demo people's own credentials, sent per request, are used instead.
+    for (const key of config.demoForwarding ?? []) config = { ...config, [key]: { url: demo[key].url, credentials: 'forward' } };
     // Where the simulators are (loopback; their admin API `/_sim/faults` lets a demo fail on purpose).
     // Not the word "backends": supervisors and tests take it, after the ready line, for the banner.
     log.info('demo simulators listening', {
@@ -87,11 +89,14 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
 
   // Announced only now: a supervisor that reacts to this line with a signal must find it handled.
-  const enabled = [...gateway.services.providers.keys()];
-  const off = JOB_PROVIDERS.filter((id) => !gateway.services.providers.has(id));
+  const { backends } = gateway.services;
+  const enabled = [...backends.keys()];
+  const off = JOB_PROVIDERS.filter((id) => !backends.has(id));
+  const forwarded = [...gateway.services.forwarding];
   process.stdout.write(`Job Gateway ready: GraphiQL at ${url}\n`);
   if (demo) {
-    process.stdout.write(`Demo mode: simulated ${enabled.join(', ')} backends (set a backend URL to use real ones).\n`);
+    const people = forwarded.length > 0 ? `; ${forwarded.join(', ')} take each caller's own credential (the README's demo people)` : '';
+    process.stdout.write(`Demo mode: simulated ${enabled.join(', ')} backends (set a backend URL to use real ones)${people}.\n`);
   } else {
     // Demo backends run only when no backend is configured: any not configured now is simply off.
     const note = off.length > 0 ? ` (off, no URL set: ${off.join(', ')})` : '';

@@ -20,7 +20,14 @@ import { ProviderHealth } from './health.js';
 import { LiveHub, type LiveHubOptions } from './live/hub.js';
 import { upstreamAnomalies } from './providers/anomalies.js';
 import { withHttpObserver } from './providers/http.js';
-import { closeProviders, createProviders, type ProviderRegistry } from './providers/registry.js';
+import { closeBackends, createBackends, serviceProviders } from './providers/registry.js';
+import { authenticatorFor } from './identity/authenticate.js';
+import type { RequestIdentity } from './identity/caller.js';
+import { forwardedFromConnectionParams, paramNamed } from './identity/forwarded.js';
+import type { JwtVerifierOptions } from './identity/jwt.js';
+import { isAuthError } from './identity/jwt.js';
+import { useCallerIdentity, useCallerScopes } from './identity/plugins.js';
+import type { JobProvider } from './providers/job.js';
 import { REQUEST_ID_HEADER, requestIdFrom, withRequestId } from './request-context.js';
 import { schema } from './schema/index.js';
 import { operationTracing, withIncomingTrace } from './tracing.js';
@@ -37,7 +44,13 @@ const WS_KEEP_ALIVE_MS = 12_000;
 export interface TransportContext {
   /** graphql-ws: aborted when the client completes the operation or its socket closes. */
   signal?: AbortSignal;
+  /** graphql-ws: who opened the connection and the credentials its `connection_init` forwarded. */
+  identity?: RequestIdentity;
 }
+
+/** graphql-ws close codes for a `connection_init` that cannot be accepted (DESIGN: 4401 for a token). */
+const WS_CLOSE_UNAUTHENTICATED = 4401;
+const WS_CLOSE_BAD_REQUEST = 4400;
 
 export interface Gateway {
   readonly yoga: YogaServerInstance<TransportContext, GatewayContext>;
@@ -59,8 +72,8 @@ export interface Gateway {
  * `live` instruments the live layer (benchmarks).
  */
 export interface GatewayOptions {
-  /** Replaces the providers built from the configuration (tests). */
-  providers?: ProviderRegistry;
+  /** Tunes token verification (`AUTH_MODE=jwt`): key refetch cooldown, issuer timeout (tests). */
+  auth?: JwtVerifierOptions;
   /** Instruments the live layer (benchmarks). */
   live?: LiveHubOptions;
   /**
@@ -75,16 +88,20 @@ export interface GatewayOptions {
 export function createGateway(config: Config, options: GatewayOptions = {}): Gateway {
   // Read at scrape time only, after `services` exists.
   const metrics = createMetrics({ live: () => services.live.stats(), anomalies: upstreamAnomalies });
-  // Providers given by the caller (tests) bring their own clients, which are not observed.
-  const providers = options.providers ?? withHttpObserver(metrics.upstream, () => createProviders(config));
+  const backends = withHttpObserver(metrics.upstream, () => createBackends(config));
+  const forwarding: ReadonlySet<JobProvider> = new Set([...backends.values()].filter((backend) => backend.credentials === 'forward').map((backend) => backend.id));
+  const authenticate = authenticatorFor(config.auth, options.auth);
+  const identity = useCallerIdentity(authenticate, forwarding);
   // Ready from the moment it listens until shutdown begins.
   let accepting = true;
   const origins = originPolicy(config.allowedOrigins ?? [], { loopback: options.loopbackOrigins === true });
   const services: GatewayServices = {
     config,
-    providers,
-    live: new LiveHub(providers, config.pollIntervalMs, options.live),
-    health: new ProviderHealth(providers),
+    backends,
+    providers: serviceProviders(backends),
+    forwarding,
+    live: new LiveHub([...backends.keys()], config.pollIntervalMs, options.live),
+    health: new ProviderHealth(),
   };
 
   const limits = resolveLimits(config.limits);
@@ -97,9 +114,13 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     maskedErrors: { maskError },
     // `/health`: the process serves (Yoga's default endpoint). `/readiness`: it takes new work.
     plugins: [
+      // Who is calling, before anything else is looked at: a refused caller learns nothing more.
+      identity.plugin,
       // Malformed request parameters are 400s; operation limits before any backend is called (limits.ts).
       useRequestParseErrors(),
       useOperationLimits(limits, () => enabledBackends(config)),
+      // What the caller's token allows, before execution: a refused operation calls no backend.
+      useCallerScopes(),
       ...(config.introspection === false ? [useNoIntrospection()] : []),
       useRequestErrors(),
       useReadinessCheck({ endpoint: READINESS_PATH, check: () => accepting }),
@@ -116,7 +137,12 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     logging: false,
     // HTTP and SSE: the request's signal, aborted when the client goes away. graphql-ws has no
     // request per operation; its operations bring a signal of their own (WsOperations).
-    context: ({ request, signal }) => createContext(services, signal ?? request?.signal),
+    context: ({ request, signal, identity: carried }) => {
+      // graphql-ws brings the identity of its connection; HTTP's was read before parsing.
+      const found = carried ?? (request ? identity.identityOf(request) : undefined);
+      if (!found) throw new GraphQLError('The request was not authenticated.', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+      return createContext(services, found, signal ?? request?.signal);
+    },
   });
 
   const graphiql = createGraphiQLPage(GRAPHQL_PATH);
@@ -191,8 +217,31 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
   });
   wsServer.on('connection', (socket) => socket.once('close', metrics.webSocketOpened()));
   const operations = new WsOperations(wsServer);
+  // Who opened each connection, from its `connection_init`: as long-lived as the socket, no longer.
+  const connections = new WeakMap<object, RequestIdentity>();
   const ws = useServer(
     {
+      onConnect: async (context) => {
+        const { socket } = context.extra;
+        const params = context.connectionParams ?? {};
+        try {
+          const authorization = paramNamed(params, 'authorization');
+          const caller = await authenticate(typeof authorization === 'string' ? authorization : null);
+          connections.set(socket, { caller, forwarded: forwardedFromConnectionParams(params, forwarding) });
+          return true;
+        } catch (error) {
+          // graphql-ws would close a refused connection with 4403; a missing or bad token is 4401.
+          if (isAuthError(error)) {
+            const why = error.reason === 'missing' ? 'send {"authorization": "Bearer <token>"} in connection_init' : error.message;
+            socket.close(WS_CLOSE_UNAUTHENTICATED, closeReason(`Unauthorized: ${why}`));
+          } else if (error instanceof GraphQLError) {
+            socket.close(WS_CLOSE_BAD_REQUEST, closeReason(error.message));
+          } else {
+            throw error;
+          }
+          return false;
+        }
+      },
       onComplete: (context, id, payload) => {
         wsOperations.release(context.extra.socket, id);
         operations.finished(payload);
@@ -208,7 +257,14 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
       // Each graphql-ws operation is a request of its own, with an id of its own.
       onSubscribe: (context, id, payload) => withRequestId(requestIdFrom(null), async () => {
         const signal = operations.started(context.extra.socket, id, payload);
-        const enveloped = yoga.getEnveloped({ ...context, req: context.extra.request, socket: context.extra.socket, params: payload, signal });
+        const enveloped = yoga.getEnveloped({
+          ...context,
+          req: context.extra.request,
+          socket: context.extra.socket,
+          params: payload,
+          signal,
+          identity: connections.get(context.extra.socket),
+        });
         let document: ReturnType<Enveloped['parse']>;
         try {
           document = enveloped.parse(payload.query);
@@ -291,11 +347,18 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
         });
         await drainHttp(httpServer, longestUpstreamTimeout(config) + 1_000);
         if (metricsServer?.listening) await drainHttp(metricsServer, 1_000);
-        await closeProviders(services.providers);
+        await closeBackends(services.backends);
       })();
       return closing;
     },
   };
+}
+
+/** A WebSocket close reason is at most 123 bytes. */
+function closeReason(text: string): string {
+  let out = text;
+  while (Buffer.byteLength(out) > 123) out = `${out.slice(0, -2)}…`;
+  return out;
 }
 
 /** A request under way may wait this long for a backend: the global deadline or a backend's own. */

@@ -187,6 +187,8 @@ export type MutationErrorCode =
   | 'NOT_FOUND'
   /** The backend (or the gateway, for a job that has ended) refused the change (`RejectedError`). */
   | 'REJECTED'
+  /** The backend takes each caller's own credential and this request sent none it accepts (`UnauthenticatedError`). Nothing was changed. */
+  | 'UNAUTHENTICATED'
   /** The backend could not be reached or did not answer properly (`UnavailableError`); see `outcomeUnknown`. */
   | 'UNAVAILABLE'
   /** The backend, or this kind of job, does not have the operation (`UnsupportedError`). Nothing was sent. */
@@ -196,7 +198,7 @@ export type MutationErrorCode =
 export type ProviderErrorCode =
   /** The backend answered with something that is not the documented payload. */
   | 'BAD_RESPONSE'
-  /** The backend refused the operation to the gateway's credentials (HTTP 403). */
+  /** The backend refused the operation to the credentials it was called with (HTTP 403). */
   | 'FORBIDDEN'
   /** The backend does not know the requested object (HTTP 404). */
   | 'NOT_FOUND'
@@ -204,7 +206,7 @@ export type ProviderErrorCode =
   | 'REJECTED'
   /** The backend did not answer within the upstream deadline (`UPSTREAM_TIMEOUT_MS`). */
   | 'TIMEOUT'
-  /** The backend rejected the gateway's credentials (HTTP 401). */
+  /** The backend rejected the credentials it was called with (HTTP 401), or it takes each caller's own and this request sent none. */
   | 'UNAUTHENTICATED'
   /** The backend could not be reached, answered 5xx, or kept rate-limiting past the deadline. */
   | 'UNAVAILABLE';
@@ -387,6 +389,8 @@ type MutationResultFields_NotFoundError_Fragment = { __typename: 'NotFoundError'
 
 type MutationResultFields_RejectedError_Fragment = { __typename: 'RejectedError', code: MutationErrorCode, message: string, provider: JobProvider, status: number | null };
 
+type MutationResultFields_UnauthenticatedError_Fragment = { __typename: 'UnauthenticatedError', code: MutationErrorCode, message: string };
+
 type MutationResultFields_UnavailableError_Fragment = { __typename: 'UnavailableError', code: MutationErrorCode, message: string, provider: JobProvider, outcomeUnknown: boolean };
 
 type MutationResultFields_UnsupportedError_Fragment = { __typename: 'UnsupportedError', code: MutationErrorCode, message: string, provider: JobProvider, operation: string };
@@ -396,6 +400,7 @@ export type MutationResultFieldsFragment =
   | MutationResultFields_JobMutationSuccess_Fragment
   | MutationResultFields_NotFoundError_Fragment
   | MutationResultFields_RejectedError_Fragment
+  | MutationResultFields_UnauthenticatedError_Fragment
   | MutationResultFields_UnavailableError_Fragment
   | MutationResultFields_UnsupportedError_Fragment
 ;
@@ -415,6 +420,7 @@ export type CancelJobMutation = { cancelJob:
        }
     | { __typename: 'NotFoundError', code: MutationErrorCode, message: string, id: string }
     | { __typename: 'RejectedError', code: MutationErrorCode, message: string, provider: JobProvider, status: number | null }
+    | { __typename: 'UnauthenticatedError', code: MutationErrorCode, message: string }
     | { __typename: 'UnavailableError', code: MutationErrorCode, message: string, provider: JobProvider, outcomeUnknown: boolean }
     | { __typename: 'UnsupportedError', code: MutationErrorCode, message: string, provider: JobProvider, operation: string }
    };
@@ -434,6 +440,7 @@ export type CancelJobsMutation = { cancelJobs: Array<
        }
     | { __typename: 'NotFoundError', code: MutationErrorCode, message: string, id: string }
     | { __typename: 'RejectedError', code: MutationErrorCode, message: string, provider: JobProvider, status: number | null }
+    | { __typename: 'UnauthenticatedError', code: MutationErrorCode, message: string }
     | { __typename: 'UnavailableError', code: MutationErrorCode, message: string, provider: JobProvider, outcomeUnknown: boolean }
     | { __typename: 'UnsupportedError', code: MutationErrorCode, message: string, provider: JobProvider, operation: string }
   > };
@@ -454,6 +461,7 @@ export type ExtendJobMutation = { extendJob:
        }
     | { __typename: 'NotFoundError', code: MutationErrorCode, message: string, id: string }
     | { __typename: 'RejectedError', code: MutationErrorCode, message: string, provider: JobProvider, status: number | null }
+    | { __typename: 'UnauthenticatedError', code: MutationErrorCode, message: string }
     | { __typename: 'UnavailableError', code: MutationErrorCode, message: string, provider: JobProvider, outcomeUnknown: boolean }
     | { __typename: 'UnsupportedError', code: MutationErrorCode, message: string, provider: JobProvider, operation: string }
    };
@@ -473,6 +481,7 @@ export type SuspendJobMutation = { suspendJob:
        }
     | { __typename: 'NotFoundError', code: MutationErrorCode, message: string, id: string }
     | { __typename: 'RejectedError', code: MutationErrorCode, message: string, provider: JobProvider, status: number | null }
+    | { __typename: 'UnauthenticatedError', code: MutationErrorCode, message: string }
     | { __typename: 'UnavailableError', code: MutationErrorCode, message: string, provider: JobProvider, outcomeUnknown: boolean }
     | { __typename: 'UnsupportedError', code: MutationErrorCode, message: string, provider: JobProvider, operation: string }
    };
@@ -492,6 +501,7 @@ export type ResumeJobMutation = { resumeJob:
        }
     | { __typename: 'NotFoundError', code: MutationErrorCode, message: string, id: string }
     | { __typename: 'RejectedError', code: MutationErrorCode, message: string, provider: JobProvider, status: number | null }
+    | { __typename: 'UnauthenticatedError', code: MutationErrorCode, message: string }
     | { __typename: 'UnavailableError', code: MutationErrorCode, message: string, provider: JobProvider, outcomeUnknown: boolean }
     | { __typename: 'UnsupportedError', code: MutationErrorCode, message: string, provider: JobProvider, operation: string }
    };
@@ -511,6 +521,7 @@ export type CreateGpuJobMutation = { createGpuJob:
        }
     | { __typename: 'NotFoundError', code: MutationErrorCode, message: string, id: string }
     | { __typename: 'RejectedError', code: MutationErrorCode, message: string, provider: JobProvider, status: number | null }
+    | { __typename: 'UnauthenticatedError', code: MutationErrorCode, message: string }
     | { __typename: 'UnavailableError', code: MutationErrorCode, message: string, provider: JobProvider, outcomeUnknown: boolean }
     | { __typename: 'UnsupportedError', code: MutationErrorCode, message: string, provider: JobProvider, operation: string }
    };
@@ -530,6 +541,7 @@ export type CreateUCloudJobMutation = { createUCloudJob:
        }
     | { __typename: 'NotFoundError', code: MutationErrorCode, message: string, id: string }
     | { __typename: 'RejectedError', code: MutationErrorCode, message: string, provider: JobProvider, status: number | null }
+    | { __typename: 'UnauthenticatedError', code: MutationErrorCode, message: string }
     | { __typename: 'UnavailableError', code: MutationErrorCode, message: string, provider: JobProvider, outcomeUnknown: boolean }
     | { __typename: 'UnsupportedError', code: MutationErrorCode, message: string, provider: JobProvider, operation: string }
    };

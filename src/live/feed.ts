@@ -16,6 +16,8 @@ export interface JobFeed {
   stop(): Promise<void>;
   /** Backend streams open right now. */
   readonly streams: number;
+  /** Watchers it feeds. */
+  readonly size: number;
 }
 
 /**

@@ -23,6 +23,10 @@ export class FollowGroup implements JobFeed {
     this.firstReads = new FirstReads(provider);
   }
 
+  get size(): number {
+    return this.members.size;
+  }
+
   get streams(): number {
     return this.drivers.size;
   }

@@ -1,7 +1,6 @@
 import { outsideRequest } from '../request-context.js';
 import type { JobFilter, LogEntry, Provider } from '../providers/contract.js';
 import type { Job, JobProvider } from '../providers/job.js';
-import type { ProviderRegistry } from '../providers/registry.js';
 import { Channel } from './channel.js';
 import { LiveError, shuttingDown } from './errors.js';
 import { feedFor, type JobFeed } from './feed.js';
@@ -13,6 +12,12 @@ import type { JobEvent } from './news.js';
 import { WatcherRegistry } from './registry.js';
 import { RoundTally, type RoundCounts } from './round-tally.js';
 import { LocalTransport, type LiveTransport } from './transport.js';
+
+/** The backends one subscriber can read, and whose credential each is read with. */
+export interface LiveReader {
+  readonly providers: ReadonlyMap<JobProvider, Provider>;
+  slot(backend: JobProvider): CredentialSlot;
+}
 
 export interface LiveStats {
   /** Jobs followed right now (one watcher each, however many subscribers). */
@@ -48,14 +53,22 @@ export class LiveHub {
   private readonly transport: LiveTransport;
   private readonly jobs: WatcherRegistry<JobKey, JobWatcher>;
   private readonly lists: WatcherRegistry<ListKey, ListWatcher>;
-  /** One per scope: the followed jobs of a backend read with one credential share it. */
+  /**
+   * One per scope while it has watchers: the followed jobs of a backend read with one credential
+   * share it. Dropped with its last watcher, and with it the credential it reads with.
+   */
   private readonly feeds = new Map<string, JobFeed>();
+  /** The provider each watcher reads through (its first subscriber's: every subscriber of its key has the same credential). */
+  private readonly readers = new WeakMap<JobWatcher, Provider>();
+  /** Feeds let go that are still closing their streams (shutdown waits for them). */
+  private readonly stopping = new Set<Promise<void>>();
   private readonly rounds = new RoundTally();
   private listSubscriptions = 0;
   private closed = false;
 
   constructor(
-    private readonly providers: ProviderRegistry,
+    /** The enabled backends (for `stats`). */
+    private readonly backends: readonly JobProvider[],
     private readonly intervalMs: number,
     private readonly options: LiveHubOptions = {},
   ) {
@@ -63,42 +76,53 @@ export class LiveHub {
     const lease = options.lease ?? new LocalLease();
     this.jobs = new WatcherRegistry(lease, {
       // Shared work outlives the request that started it: its logs and spans are nobody's request's.
-      start: (watcher) => outsideRequest(() => this.feed(watcher.key).add(watcher)),
-      stop: (watcher) => this.feed(watcher.key).remove(watcher),
+      start: (watcher) => outsideRequest(() => this.startWatching(watcher)),
+      stop: (watcher) => this.stopWatching(watcher),
     });
-    this.lists = new WatcherRegistry(lease, { start: (list) => outsideRequest(() => list.start()), stop: (list) => list.stop(), lingerMs: LIST_GRACE_MS });
+    this.lists = new WatcherRegistry(lease, {
+      start: (list) => outsideRequest(() => list.start()),
+      stop: (list) => list.stop(),
+      // A caller's credential is not kept past their subscription: only the gateway's own lists linger.
+      lingerMs: (list) => (list.key.credential === SERVICE_CREDENTIAL ? LIST_GRACE_MS : 0),
+    });
   }
 
-  /** The job now, then every change; ends after a terminal state. NOT_FOUND when the backend does not know it. */
-  jobUpdated(key: JobKey): Promise<AsyncIterableIterator<Job>> {
-    return this.subscribe(key, (watcher) => watcher.subscribeStatus());
+  /**
+   * The job now, then every change; ends after a terminal state. NOT_FOUND when the backend does
+   * not know it. `provider` reads the job with the credential `key` names.
+   */
+  jobUpdated(key: JobKey, provider: Provider): Promise<AsyncIterableIterator<Job>> {
+    return this.subscribe(key, provider, (watcher) => watcher.subscribeStatus());
   }
 
   /**
    * The output so far (with `tail`, its last `tail` entries), then new output; ends when the job
    * has ended and its output is drained.
    */
-  jobLogs(key: JobKey, options: { tail?: number | null } = {}): Promise<AsyncIterableIterator<LogEntry>> {
-    return this.subscribe(key, (watcher, feed) => {
-      feed.outputWanted(watcher);
+  jobLogs(key: JobKey, provider: Provider, options: { tail?: number | null } = {}): Promise<AsyncIterableIterator<LogEntry>> {
+    return this.subscribe(key, provider, (watcher, feed) => {
+      feed?.outputWanted(watcher);
       return watcher.subscribeLogs(options.tail ?? null);
     });
   }
 
-  /** Every change among the jobs matching `filter`, from now on. */
-  jobsUpdated(filter: JobFilter, credential: CredentialSlot = SERVICE_CREDENTIAL): AsyncIterableIterator<JobEvent> {
+  /**
+   * Every change among the jobs matching `filter`, from now on, among the backends `reader` can
+   * read (each with the credential it names).
+   */
+  jobsUpdated(filter: JobFilter, reader: LiveReader): AsyncIterableIterator<JobEvent> {
     this.assertOpen();
-    const wanted = filter.providers && filter.providers.length > 0 ? filter.providers : [...this.providers.keys()];
+    const wanted = filter.providers && filter.providers.length > 0 ? filter.providers : [...reader.providers.keys()];
     // Each backend once, however often the filter names it: one listener per list, so one event each.
     const targets = [...new Set(wanted)].flatMap((id) => {
-      const provider = this.providers.get(id);
+      const provider = reader.providers.get(id);
       return provider ? [provider] : [];
     });
     if (targets.length === 0) {
       // Nothing could ever come: say so instead of a subscription that stays silent forever.
-      throw new LiveError('PROVIDER_DISABLED', `None of ${wanted.join(', ')} is enabled on this gateway.`);
+      throw new LiveError('PROVIDER_DISABLED', `None of ${wanted.join(', ') || 'the backends'} is enabled on this gateway.`);
     }
-    const lists = targets.map((provider) => this.list(listKey(provider.id, credential), provider));
+    const lists = targets.map((provider) => this.list(listKey(provider.id, reader.slot(provider.id)), provider));
     const unsubscribes: (() => void)[] = [];
     const channel = new Channel<JobEvent>(() => {
       this.listSubscriptions--;
@@ -118,14 +142,14 @@ export class LiveHub {
    * watchers take it as an observation, so subscribers hear of the change at once, for free.
    * `readAt`: when that read began (`performance.now()`), so that it cannot overtake a newer one.
    */
-  observe(job: Job, readAt: number): void {
-    this.jobs.get(jobKey(job.provider, job.providerJobId))?.applySnapshot(job, readAt);
-    this.lists.get(listKey(job.provider))?.offer(job, readAt);
+  observe(job: Job, readAt: number, credential: CredentialSlot): void {
+    this.jobs.get(jobKey(job.provider, job.providerJobId, credential))?.applySnapshot(job, readAt);
+    this.lists.get(listKey(job.provider, credential))?.offer(job, readAt);
   }
 
   stats(): LiveStats {
     const rounds: LiveStats['rounds'] = {};
-    for (const id of this.providers.keys()) rounds[id] = this.rounds.of(id);
+    for (const id of this.backends) rounds[id] = this.rounds.of(id);
     const watchers = this.jobs.watchers();
     return {
       jobWatchers: watchers.length,
@@ -144,27 +168,38 @@ export class LiveHub {
     this.transport.close();
     this.jobs.close();
     this.lists.close();
-    await Promise.allSettled([...this.feeds.values()].map((feed) => feed.stop()));
+    await Promise.allSettled([...[...this.feeds.values()].map((feed) => feed.stop()), ...this.stopping]);
   }
 
   private assertOpen(): void {
     if (this.closed) throw shuttingDown();
   }
 
-  private provider(backend: JobProvider): Provider {
-    const provider = this.providers.get(backend);
-    if (!provider) throw new LiveError('PROVIDER_DISABLED', `The ${backend} backend is not enabled on this gateway.`);
-    return provider;
-  }
-
-  private feed(scope: WatchScope): JobFeed {
-    const name = scopeString(scope);
+  private startWatching(watcher: JobWatcher): void {
+    const provider = this.readers.get(watcher);
+    if (!provider) return;
+    const name = scopeString(watcher.key);
     let feed = this.feeds.get(name);
     if (!feed) {
-      feed = feedFor(this.provider(scope.backend), this.intervalMs, this.rounds.counter(scope.backend, 'jobs'));
+      feed = feedFor(provider, this.intervalMs, this.rounds.counter(watcher.key.backend, 'jobs'));
       this.feeds.set(name, feed);
     }
-    return feed;
+    feed.add(watcher);
+  }
+
+  private stopWatching(watcher: JobWatcher): void {
+    const name = scopeString(watcher.key);
+    const feed = this.feeds.get(name);
+    if (!feed) return;
+    feed.remove(watcher);
+    if (feed.size > 0) return;
+    this.feeds.delete(name);
+    const stopped = feed.stop().finally(() => this.stopping.delete(stopped));
+    this.stopping.add(stopped);
+  }
+
+  private feedOf(scope: WatchScope): JobFeed | undefined {
+    return this.feeds.get(scopeString(scope));
   }
 
   private list(key: ListKey, provider: Provider): ListWatcher {
@@ -179,17 +214,23 @@ export class LiveHub {
    * this is its first subscriber. The subscription is made before the watcher is let go, so a
    * watcher never sits without subscribers while one is joining.
    */
-  private async subscribe<T>(key: JobKey, open: (watcher: JobWatcher, feed: JobFeed) => T): Promise<T> {
+  private async subscribe<T>(key: JobKey, provider: Provider, open: (watcher: JobWatcher, feed: JobFeed | undefined) => T): Promise<T> {
     this.assertOpen();
-    const feed = this.feed(key);
-    const watcher = this.jobs.open(key, () => new JobWatcher(key, this.transport, (idle) => this.jobs.idle(idle), this.options.onChange));
+    const watcher = this.jobs.open(key, () => {
+      const created = new JobWatcher(key, this.transport, (idle) => this.jobs.idle(idle), this.options.onChange);
+      this.readers.set(created, provider);
+      return created;
+    });
     const release = watcher.hold();
     try {
       await watcher.known();
       // The gateway may have begun shutting down while the first snapshot was on its way.
       this.assertOpen();
+      // Looked up now, not before: the watcher is in its scope's feed once it has started (none
+      // here when another replica holds the key's lease).
+      const feed = this.feedOf(key);
       const subscription = open(watcher, feed);
-      if (this.jobs.get(key) === watcher) feed.subscribed(watcher);
+      if (this.jobs.get(key) === watcher) feed?.subscribed(watcher);
       return subscription;
     } finally {
       release();

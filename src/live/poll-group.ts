@@ -26,6 +26,10 @@ export class PollGroup implements JobFeed {
   private readonly firstReads: FirstReads;
   readonly streams = 0;
 
+  get size(): number {
+    return this.members.size;
+  }
+
   constructor(
     private readonly provider: Provider,
     intervalMs: number,

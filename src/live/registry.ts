@@ -15,7 +15,7 @@ export interface WatcherLifecycle<W> {
   /** The watcher is let go: it reads nothing more. */
   stop(watcher: W): void;
   /** How long an idle watcher is kept, reading nothing, so that a subscriber coming back finds what it knew. */
-  lingerMs?: number;
+  lingerMs?: number | ((watcher: W) => number);
 }
 
 interface Entry<W> {
@@ -76,7 +76,8 @@ export class WatcherRegistry<K extends WatchKey, W extends Watcher<K>> {
     const name = keyString(watcher.key);
     const entry = this.entries.get(name);
     if (entry?.watcher !== watcher || entry.linger) return;
-    const lingerMs = this.lifecycle.lingerMs ?? 0;
+    const linger = this.lifecycle.lingerMs ?? 0;
+    const lingerMs = typeof linger === 'function' ? linger(watcher) : linger;
     if (lingerMs === 0 || this.closed) {
       this.retire(name, entry);
       return;

@@ -18,6 +18,10 @@ export function mutationFailure(error: ProviderError, target: Target | null, sec
   if (error.code === 'NOT_FOUND' && target !== null) {
     return notFound(provider, target.id, target.globalId);
   }
+  if (error.code === 'UNAUTHENTICATED') {
+    // Nothing was applied: a 401 is answered before any change.
+    return { code: 'UNAUTHENTICATED', message: redact(error.message, secrets), provider };
+  }
   if (error.code === 'REJECTED' || error.code === 'FORBIDDEN' || error.code === 'NOT_FOUND') {
     const reason = error.backendMessage;
     const message = reason ?? `${provider} refused the request (HTTP ${error.status ?? 'error'}) without giving a reason.`;

@@ -4,7 +4,7 @@ import { isProviderError } from '../providers/errors.js';
 import { providerFor } from '../providers/registry.js';
 import { sentFailure } from './backend-failure.js';
 import type { MutationDeps } from './preflight.js';
-import { disabled, failed, succeeded, unsupported, type MutationOutcome } from './result.js';
+import { failed, succeeded, unsupported, type MutationOutcome } from './result.js';
 
 /**
  * Creates a job on `backend`, answering it as created or, when the backend answers with an id only
@@ -18,7 +18,7 @@ export async function createJob<P extends keyof CreateSpecs>(
   secrets: readonly string[] = [],
 ): Promise<MutationOutcome> {
   const provider = providerFor(deps.providers, backend);
-  if (!provider) return failed(disabled(backend));
+  if (!provider) return failed(deps.unreachable(backend));
   if (!provider.create) return failed(unsupported(backend, 'create', `This gateway's ${backend} backend cannot create jobs.`));
   const sentAt = performance.now();
   let created: CreatedJob;

@@ -3,15 +3,18 @@
 import type { JobLoaders } from '../loaders.js';
 import { operationsOf, type JobOperation, type Provider } from '../providers/contract.js';
 import { isProviderError } from '../providers/errors.js';
-import { isTerminal, type Job } from '../providers/job.js';
+import { isTerminal, type Job, type JobProvider } from '../providers/job.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { readFailure } from './backend-failure.js';
-import { disabled, notFound, unsupported, type MutationFailure } from './result.js';
+import { notFound, unsupported, type MutationFailure } from './result.js';
 import type { Target } from './target.js';
 
 /** What the mutation logic needs of a request: the enabled backends and its batching loaders. */
 export interface MutationDeps {
+  /** The backends this caller can reach, each with the credential it is read with. */
   providers: ProviderRegistry;
+  /** Why a backend this caller cannot reach is out of reach: not enabled, or no credential sent for it. */
+  unreachable: (provider: JobProvider) => MutationFailure;
   loaders: JobLoaders;
   /** Told of every job read back after a change (read begun at `readAt`, `performance.now()`), so live subscribers hear of it at once. */
   observe: (job: Job, readAt: number) => void;
@@ -46,7 +49,7 @@ function checkJob(target: Target, provider: Provider, job: Job, operation: JobOp
 export async function preflight(deps: MutationDeps, targets: readonly Target[], operation: JobOperation): Promise<(Ready | MutationFailure)[]> {
   const checks = targets.map((target): Promise<Ready | MutationFailure> | MutationFailure => {
     const provider = deps.providers.get(target.provider);
-    if (!provider) return disabled(target.provider);
+    if (!provider) return deps.unreachable(target.provider);
     if (!operationsOf(provider)[operation]) {
       return unsupported(target.provider, operation, `${target.provider} has no ${operation} operation: ${whoHas(deps.providers, operation)}.`);
     }

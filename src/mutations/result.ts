@@ -3,7 +3,7 @@
 import type { Operation } from '../providers/contract.js';
 import type { Job, JobProvider } from '../providers/job.js';
 
-export const MUTATION_ERROR_CODES = ['NOT_FOUND', 'UNSUPPORTED', 'INVALID_INPUT', 'REJECTED', 'UNAVAILABLE'] as const;
+export const MUTATION_ERROR_CODES = ['NOT_FOUND', 'UNSUPPORTED', 'INVALID_INPUT', 'REJECTED', 'UNAVAILABLE', 'UNAUTHENTICATED'] as const;
 export type MutationErrorCode = (typeof MUTATION_ERROR_CODES)[number];
 
 export interface InputIssue {
@@ -25,7 +25,10 @@ export type UnavailableFailure = {
   existingJobId?: string;
 };
 
-export type MutationFailure = NotFoundFailure | UnsupportedFailure | InvalidInputFailure | RejectedFailure | UnavailableFailure;
+/** The backend needs the caller's own credential, and the request sent none or one it does not accept. */
+export type UnauthenticatedFailure = { code: 'UNAUTHENTICATED'; message: string; provider: JobProvider };
+
+export type MutationFailure = NotFoundFailure | UnsupportedFailure | InvalidInputFailure | RejectedFailure | UnavailableFailure | UnauthenticatedFailure;
 
 export type MutationOutcome = { ok: true; job: Job } | { ok: false; failure: MutationFailure };
 

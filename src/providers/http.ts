@@ -103,13 +103,17 @@ export interface HttpTuning {
   connections?: number;
 }
 
-export interface HttpClientOptions extends HttpTuning {
-  provider: JobProvider;
-  baseUrl: string;
+/** How a client's requests are authenticated: one credential's, whoever's it is. */
+export interface HttpAuth {
   /** Headers that authenticate one attempt; called again for every retry so signatures stay fresh. */
   authenticate?: (request: SignableRequest) => Promise<Record<string, string>> | Record<string, string>;
   /** Called on 401; when it resolves true (new credentials obtained) the request is sent once more. */
   onUnauthorized?: () => Promise<boolean>;
+}
+
+export interface HttpClientOptions extends HttpTuning, HttpAuth {
+  provider: JobProvider;
+  baseUrl: string;
   /** Pulls the backend's own message out of an error body (already JSON-parsed). */
   errorMessage?: (body: unknown) => string | undefined;
   maxResponseBytes?: number;
@@ -184,20 +188,36 @@ export class HttpClient {
   private readonly basePath: string;
   private readonly options: HttpClientOptions & typeof DEFAULTS;
   private readonly observer: HttpObserver | undefined;
+  /** False for a client made by `withAuth`: the pool is its parent's to close. */
+  private readonly ownsPool: boolean;
 
-  constructor(options: HttpClientOptions) {
+  /** `sharing`: another client's connections (see `withAuth`); absent, a pool of its own. */
+  constructor(options: HttpClientOptions, sharing?: { pool: Pool }) {
     this.options = { ...DEFAULTS, ...options };
     this.provider = options.provider;
     this.observer = options.observer ?? ambientObserver;
     const url = new URL(options.baseUrl);
     this.basePath = url.pathname.replace(/\/+$/, '');
-    this.pool = new Pool(url.origin, {
-      connections: this.options.connections,
-      keepAliveTimeout: 10_000,
-      // Our own deadline governs; undici's 300 s defaults would only hide a hang.
-      headersTimeout: 0,
-      bodyTimeout: 0,
-    });
+    this.ownsPool = sharing === undefined;
+    this.pool =
+      sharing?.pool ??
+      new Pool(url.origin, {
+        connections: this.options.connections,
+        keepAliveTimeout: 10_000,
+        // Our own deadline governs; undici's 300 s defaults would only hide a hang.
+        headersTimeout: 0,
+        bodyTimeout: 0,
+      });
+  }
+
+  /**
+   * The same backend over the same connections, authenticated by `auth` instead: how each caller's
+   * forwarded credential gets a client of its own (as short-lived as the request that brought it)
+   * without a connection pool per caller. Closing it leaves the connections open.
+   */
+  withAuth(auth: HttpAuth): HttpClient {
+    const { authenticate: _authenticate, onUnauthorized: _onUnauthorized, ...rest } = this.options;
+    return new HttpClient({ ...rest, ...auth, ...(this.observer ? { observer: this.observer } : {}) }, { pool: this.pool });
   }
 
   get origin(): string {
@@ -328,7 +348,7 @@ export class HttpClient {
   }
 
   async close(): Promise<void> {
-    await this.pool.destroy();
+    if (this.ownsPool) await this.pool.destroy();
   }
 
   private observe(method: HttpMethod, route: string, status: UpstreamAttempt['status'], sentAt: number): void {

@@ -87,10 +87,13 @@ builder.queryField('jobs', (t) =>
       const after = args.after ? afterCursor(args.after) : null;
       const filter: JobFilter = args.filter ?? {};
       const wanted = filter.providers && filter.providers.length > 0 ? filter.providers : null;
-      const providers = [...context.services.providers.values()].filter((p) => !wanted || wanted.includes(p.id));
+      const { backends } = context;
+      const providers = [...backends.providers.values()].filter((p) => !wanted || wanted.includes(p.id));
       const page = await listMerged(providers, filter, first, after, context.signal);
+      // A backend this request brought no credential for is not called, and says so.
+      const unauthenticated = [...backends.missing].filter((id) => !wanted || wanted.includes(id)).map((id) => backends.unauthenticated(id));
       const disabled: ProviderError[] = (wanted ?? [])
-        .filter((id) => !context.services.providers.has(id))
+        .filter((id) => !backends.enabled(id))
         .map((id) => new ProviderError({ code: 'UNAVAILABLE', provider: id, message: `${id} is not enabled on this gateway` }));
       const edges = page.jobs.map((job) => ({ cursor: encodeCursor(sortKeyOf(job)), node: job }));
       return {
@@ -102,7 +105,7 @@ builder.queryField('jobs', (t) =>
           startCursor: edges[0]?.cursor ?? null,
           endCursor: edges[edges.length - 1]?.cursor ?? null,
         },
-        providerErrors: [...page.failures, ...disabled].map(providerErrorFields),
+        providerErrors: [...page.failures, ...unauthenticated, ...disabled].map(providerErrorFields),
       };
     },
   }),

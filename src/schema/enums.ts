@@ -42,11 +42,16 @@ export const JobStateEnum = describedEnum(
 const ERROR_DESCRIPTIONS: Record<(typeof PROVIDER_ERROR_CODES)[number], string> = {
   UNAVAILABLE: 'The backend could not be reached, answered 5xx, or kept rate-limiting past the deadline.',
   TIMEOUT: 'The backend did not answer within the upstream deadline (`UPSTREAM_TIMEOUT_MS`).',
-  UNAUTHENTICATED: 'The backend rejected the gateway\'s credentials (HTTP 401).',
-  FORBIDDEN: 'The backend refused the operation to the gateway\'s credentials (HTTP 403).',
+  UNAUTHENTICATED: 'The backend rejected the credentials it was called with (HTTP 401), or it takes each caller\'s own and this request sent none.',
+  FORBIDDEN: 'The backend refused the operation to the credentials it was called with (HTTP 403).',
   NOT_FOUND: 'The backend does not know the requested object (HTTP 404).',
   BAD_RESPONSE: 'The backend answered with something that is not the documented payload.',
   REJECTED: 'The backend refused the request (another 4xx); the message carries its reason.',
 };
 
 export const ProviderErrorCodeEnum = describedEnum('ProviderErrorCode', 'Why a backend call failed.', PROVIDER_ERROR_CODES, ERROR_DESCRIPTIONS);
+
+export const CredentialModeEnum = describedEnum('CredentialMode', 'Whose credential a backend is called with (`<BACKEND>_CREDENTIALS`).', ['SERVICE', 'FORWARD'] as const, {
+  SERVICE: 'The gateway\'s own, for every caller.',
+  FORWARD: 'Each caller\'s own, sent with the request (headers, or the graphql-ws `connection_init` payload): each caller sees exactly what the backend lets them.',
+});

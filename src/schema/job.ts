@@ -81,10 +81,13 @@ builder.queryField('job', (t) =>
     args: { id: t.arg.globalID({ required: true, description: 'Global ID of the job (`Job.id`).' }) },
     resolve: (_root, { id }, context) => {
       const provider = providerOfType(id.typename) as JobProvider;
-      if (!context.services.providers.has(provider)) {
+      if (!context.backends.enabled(provider)) {
         throw new GraphQLError(`The ${provider} backend is not enabled on this gateway.`, {
           extensions: { code: 'PROVIDER_DISABLED', provider },
         });
+      }
+      if (context.backends.missing.has(provider)) {
+        throw new GraphQLError(`${context.backends.unauthenticated(provider).message}.`, { extensions: { code: 'UNAUTHENTICATED', provider } });
       }
       return context.loaders.load(provider, id.id);
     },

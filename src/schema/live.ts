@@ -1,9 +1,11 @@
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
-import type { LogEntry } from '../providers/contract.js';
+import type { GatewayContext } from '../context.js';
+import type { JobFilter, LogEntry, Provider } from '../providers/contract.js';
+import type { JobProvider } from '../providers/job.js';
 import { isProviderError } from '../providers/errors.js';
-import { isLiveError } from '../live/errors.js';
-import { jobKey } from '../live/key.js';
+import { isLiveError, LiveError } from '../live/errors.js';
+import { jobKey, type JobKey } from '../live/key.js';
 import { HISTORY_ENTRIES } from '../live/output-history.js';
 import type { JobEvent } from '../live/news.js';
 import { builder } from './builder.js';
@@ -45,6 +47,32 @@ class ClientStream<T> implements AsyncIterableIterator<T> {
   [Symbol.asyncIterator](): this {
     return this;
   }
+}
+
+/**
+ * The key of a followed job for this caller (the credential its backend is read with) and the
+ * provider that reads it: a backend not enabled, or one this request brought no credential for, is
+ * an error before anything is watched.
+ */
+function watchOf(context: GatewayContext, target: { provider: JobProvider; id: string }): { key: JobKey; provider: Provider } {
+  const provider = context.backends.providers.get(target.provider);
+  if (provider) return { key: jobKey(target.provider, target.id, context.backends.slot(target.provider)), provider };
+  if (context.backends.missing.has(target.provider)) {
+    const error = context.backends.unauthenticated(target.provider);
+    throw new LiveError('UNAUTHENTICATED', `${error.message}.`, target.provider);
+  }
+  throw new LiveError('PROVIDER_DISABLED', `The ${target.provider} backend is not enabled on this gateway.`, target.provider);
+}
+
+/** The backends a `jobsUpdated` filter names that this caller cannot read for want of a credential, when it can read none. */
+function listReader(context: GatewayContext, filter: JobFilter): GatewayContext['backends'] {
+  const wanted = filter.providers && filter.providers.length > 0 ? filter.providers : [...context.backends.missing, ...context.backends.providers.keys()];
+  const readable = wanted.filter((id) => context.backends.providers.has(id));
+  const missing = wanted.filter((id) => context.backends.missing.has(id));
+  if (readable.length === 0 && missing.length > 0) {
+    throw new LiveError('UNAUTHENTICATED', `${missing.map((id) => context.backends.unauthenticated(id).message).join('; ')}.`, missing.length === 1 ? (missing[0] ?? null) : null);
+  }
+  return context.backends;
 }
 
 /** Opens a subscription's stream; a failure to open it is shown as clients see it too. */
@@ -96,7 +124,10 @@ builder.subscriptionField('jobUpdated', (t) =>
     args: { id: t.arg.id({ required: true, description: 'Global ID of the job (`Job.id`).' }) },
     subscribe: (_root, { id }, context) => {
       const target = decodeJobId(id);
-      return live(() => context.services.live.jobUpdated(jobKey(target.provider, target.id)));
+      return live(() => {
+        const { key, provider } = watchOf(context, target);
+        return context.services.live.jobUpdated(key, provider);
+      });
     },
     resolve: (job) => job,
   }),
@@ -108,7 +139,7 @@ builder.subscriptionField('jobsUpdated', (t) =>
     description:
       'Every change among the jobs matching the filter, from now on, with the state before it. A job leaving the filter (say, no longer RUNNING) is reported once more, showing where it went. Costs the backends one list poll per interval, whatever the number of subscribers.',
     args: { filter: t.arg({ type: JobFilterInput, required: false, description: 'Which jobs to watch; all when absent.' }) },
-    subscribe: (_root, { filter }, context) => live(() => context.services.live.jobsUpdated(filter ?? {})),
+    subscribe: (_root, { filter }, context) => live(() => context.services.live.jobsUpdated(filter ?? {}, listReader(context, filter ?? {}))),
     resolve: (event) => event,
   }),
 );
@@ -128,7 +159,10 @@ builder.subscriptionField('jobLogs', (t) =>
     },
     subscribe: (_root, { id, tail }, context) => {
       const target = decodeJobId(id);
-      return live(() => context.services.live.jobLogs(jobKey(target.provider, target.id), { tail: tail ?? null }));
+      return live(() => {
+        const { key, provider } = watchOf(context, target);
+        return context.services.live.jobLogs(key, provider, { tail: tail ?? null });
+      });
     },
     resolve: (entry) => entry,
   }),

@@ -5,6 +5,7 @@ import {
   type MutationOutcome,
   type NotFoundFailure,
   type RejectedFailure,
+  type UnauthenticatedFailure,
   type UnavailableFailure,
   type UnsupportedFailure,
 } from '../mutations/result.js';
@@ -22,6 +23,7 @@ const CODE_DESCRIPTIONS: Record<MutationErrorCode, string> = {
   UNSUPPORTED: 'The backend, or this kind of job, does not have the operation (`UnsupportedError`). Nothing was sent.',
   INVALID_INPUT: 'The arguments break a rule (`InvalidInputError`). Nothing was sent.',
   REJECTED: 'The backend (or the gateway, for a job that has ended) refused the change (`RejectedError`).',
+  UNAUTHENTICATED: 'The backend takes each caller\'s own credential and this request sent none it accepts (`UnauthenticatedError`). Nothing was changed.',
   UNAVAILABLE: 'The backend could not be reached or did not answer properly (`UnavailableError`); see `outcomeUnknown`.',
 };
 
@@ -56,6 +58,7 @@ export class NotFoundError extends FailureError<NotFoundFailure> {}
 export class UnsupportedError extends FailureError<UnsupportedFailure> {}
 export class RejectedError extends FailureError<RejectedFailure> {}
 export class UnavailableError extends FailureError<UnavailableFailure> {}
+export class UnauthenticatedError extends FailureError<UnauthenticatedFailure> {}
 
 /** A mutation that went through: the job as it is now. */
 export class JobMutationSuccess {
@@ -128,6 +131,16 @@ builder.objectType(UnavailableError, {
   }),
 });
 
+builder.objectType(UnauthenticatedError, {
+  name: 'UnauthenticatedError',
+  description:
+    'The backend did not accept the credential it was called with: the request forwarded none for a backend that takes each caller\'s own (see the `X-…` headers in the README), or the backend rejected it (HTTP 401). Nothing was changed.',
+  interfaces: [MutationErrorRef],
+  fields: (t) => ({
+    provider: t.field({ type: JobProviderEnum, description: 'The backend concerned.', resolve: (error) => error.failure.provider }),
+  }),
+});
+
 builder.objectType(JobMutationSuccess, {
   name: 'JobMutationSuccess',
   description: 'The mutation was accepted by the backend.',
@@ -145,10 +158,17 @@ builder.objectType(JobMutationSuccess, {
 export const JobMutationResultRef = builder.errorUnion('JobMutationResult', {
   description:
     'What a job mutation answers: `JobMutationSuccess` with the job, or one of the errors (all implement `MutationError`). Errors are results, not GraphQL errors, so a client handles them with fragments.',
-  types: [JobMutationSuccess, NotFoundError, UnsupportedError, InvalidInputError, RejectedError, UnavailableError],
+  types: [JobMutationSuccess, NotFoundError, UnsupportedError, InvalidInputError, RejectedError, UnavailableError, UnauthenticatedError],
 });
 
-export type JobMutationResult = JobMutationSuccess | NotFoundError | UnsupportedError | InvalidInputError | RejectedError | UnavailableError;
+export type JobMutationResult =
+  | JobMutationSuccess
+  | NotFoundError
+  | UnsupportedError
+  | InvalidInputError
+  | RejectedError
+  | UnavailableError
+  | UnauthenticatedError;
 
 export function toResult(outcome: MutationOutcome): JobMutationResult {
   if (outcome.ok) return new JobMutationSuccess(outcome.job);
@@ -164,5 +184,7 @@ export function toResult(outcome: MutationOutcome): JobMutationResult {
       return new RejectedError(failure);
     case 'UNAVAILABLE':
       return new UnavailableError(failure);
+    case 'UNAUTHENTICATED':
+      return new UnauthenticatedError(failure);
   }
 }

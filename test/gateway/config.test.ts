@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError, loadConfig, type HttpSettings } from '../../src/config.js';
 import { log, setLogLevel } from '../../src/log.js';
 
-const RIME = { RIME_URL: 'https://rime.example', RIME_API_KEY: 'rime-key-0123456789' };
+const RIME = { AUTH_MODE: 'none', RIME_URL: 'https://rime.example', RIME_API_KEY: 'rime-key-0123456789' };
 const ALL = {
   UCLOUD_URL: 'https://ucloud.example',
   UCLOUD_TOKEN: 'ucloud-token-0123456789',
@@ -155,6 +155,7 @@ describe('per-backend HTTP settings', () => {
 describe('secrets', () => {
   it('are never shown, in a URL either', () => {
     const problems = problemsOf({
+      AUTH_MODE: 'none',
       RIME_URL: 'ftp://user:hunter2@rime',
       RIME_API_KEY: 'k',
       GPU_URL: 'https://key:hunter2@gpu.example',
@@ -179,7 +180,7 @@ describe('secrets', () => {
 describe('the process', () => {
   it('stops with exit code 2 and one line per bad variable, LOG_LEVEL and a URL with a password included', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      env: { ...process.env, PORT: '0', LOG_LEVEL: 'verbose', RIME_URL: 'https://u:hunter2@rime.example', RIME_API_KEY: 'k', RIME_RETRIES: 'three' },
+      env: { ...process.env, PORT: '0', AUTH_MODE: 'none', LOG_LEVEL: 'verbose', RIME_URL: 'https://u:hunter2@rime.example', RIME_API_KEY: 'k', RIME_RETRIES: 'three' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';

@@ -68,7 +68,7 @@ describe('npm start under a supervisor', () => {
 describe('npm start with real backends', () => {
   it('says which backends are served and which are off', async () => {
     const rime = await startSimulator({ seed: 1, jobCount: 5 });
-    const { child, out } = npmStart({ PORT: '0', RIME_URL: rime.url, RIME_API_KEY: rime.credentials.apiKey });
+    const { child, out } = npmStart({ PORT: '0', AUTH_MODE: 'none', RIME_URL: rime.url, RIME_API_KEY: rime.credentials.apiKey });
     try {
       await ready(child, out);
       expect(out()).toContain('Backends: RIME (off, no URL set: UCLOUD, DATA_MANAGER, GPU)');

@@ -89,6 +89,7 @@ describe('configuration', () => {
     let error: unknown;
     try {
       loadConfig({
+        AUTH_MODE: 'none',
         PORT: 'eighty',
         POLL_INTERVAL_MS: '5',
         RIME_URL: 'ftp://rime.example',
@@ -110,7 +111,7 @@ describe('configuration', () => {
     ]);
     const second = (() => {
       try {
-        loadConfig({ GPU_URL: 'https://gpu.example', GPU_API_KEY: 'pk_live_supersecretvalue', UCLOUD_TOKEN: 'abc' });
+        loadConfig({ AUTH_MODE: 'none', GPU_URL: 'https://gpu.example', GPU_API_KEY: 'pk_live_supersecretvalue', UCLOUD_TOKEN: 'abc' });
       } catch (caught) {
         return (caught as ConfigError).problems;
       }
@@ -121,7 +122,7 @@ describe('configuration', () => {
   });
 
   it('reads the defaults and a complete backend', () => {
-    const config = loadConfig({ DATAMANAGER_URL: 'https://dm.example/data-manager-api', DATAMANAGER_TOKEN: 't0ken' });
+    const config = loadConfig({ AUTH_MODE: 'none', DATAMANAGER_URL: 'https://dm.example/data-manager-api', DATAMANAGER_TOKEN: 't0ken' });
     expect(config).toMatchObject({
       port: 4000,
       host: '127.0.0.1',

@@ -22,6 +22,7 @@ afterAll(async () => {
 describe('per-backend HTTP settings', () => {
   it('reads them from the environment, only for the backend they name', () => {
     const config = loadConfig({
+      AUTH_MODE: 'none',
       RIME_URL: demo.settings.rime!.url,
       RIME_API_KEY: demo.settings.rime!.apiKey,
       RIME_RETRIES: '0',

@@ -2,7 +2,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print, type GraphQLFormattedError } from 'graphql';
 import type { Config } from '../../src/config.js';
 import { startDemoBackends, type DemoBackends, type DemoOptions } from '../../src/demo.js';
-import { createGateway, type Gateway } from '../../src/server.js';
+import { createGateway, type Gateway, type GatewayOptions } from '../../src/server.js';
 import { ManualClock } from '../../src/simulators/common/clock.js';
 import { testConfig } from './config.js';
 
@@ -19,12 +19,16 @@ export interface World {
 
 /** The four simulators on a clock the test drives, and a gateway over them, both on free ports. */
 export async function startWorld(
-  options: { seed?: number; config?: Partial<Config> } & Pick<DemoOptions, 'drift' | 'simulators' | 'jobCount'> = {},
+  options: { seed?: number; config?: Partial<Config> | ((demo: DemoBackends) => Partial<Config>); gateway?: GatewayOptions } & Pick<
+    DemoOptions,
+    'drift' | 'simulators' | 'jobCount'
+  > = {},
 ): Promise<World> {
   const clock = new ManualClock(WORLD_START);
-  const { seed = 11, config, ...demoOptions } = options;
+  const { seed = 11, config, gateway: gatewayOptions, ...demoOptions } = options;
   const demo = await startDemoBackends({ clock, seed, ...demoOptions });
-  const gateway = createGateway(testConfig(demo, config));
+  // A function of the simulators: settings that need their URLs (a backend forwarding callers' credentials).
+  const gateway = createGateway(testConfig(demo, typeof config === 'function' ? config(demo) : config), gatewayOptions);
   const url = await gateway.listen();
   return {
     demo,
@@ -49,11 +53,13 @@ export async function gql<T, V extends Record<string, unknown>>(
   url: string,
   document: TypedDocumentNode<T, V> | string,
   variables?: V,
+  /** More request headers: `authorization`, forwarded credentials. */
+  headers: Record<string, string> = {},
 ): Promise<GraphQLResponse<T>> {
   const query = typeof document === 'string' ? document : print(document);
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...headers },
     body: JSON.stringify({ query, variables }),
   });
   const body = (await response.json()) as { data?: T | null; errors?: GraphQLFormattedError[] };

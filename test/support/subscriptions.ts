@@ -79,8 +79,8 @@ export class Received<T> {
 }
 
 /** A real graphql-ws client on the gateway's GraphQL path. */
-export function wsClient(url: string): Client {
-  return createClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+export function wsClient(url: string, connectionParams?: Record<string, string>): Client {
+  return createClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true, ...(connectionParams ? { connectionParams } : {}) });
 }
 
 export function subscribeWs<T>(client: Client, query: string, variables: Record<string, unknown>, field: string): Received<T> {
@@ -101,14 +101,14 @@ export function subscribeWs<T>(client: Client, query: string, variables: Record<
 }
 
 /** A real SSE client (WHATWG EventSource) on Yoga's own SSE transport. */
-export function subscribeSse<T>(url: string, query: string, variables: Record<string, unknown>, field: string): Received<T> {
+export function subscribeSse<T>(url: string, query: string, variables: Record<string, unknown>, field: string, headers: Record<string, string> = {}): Received<T> {
   const received = new Received<T>();
   const target = new URL(url);
   target.searchParams.set('query', query);
   target.searchParams.set('variables', JSON.stringify(variables));
   // A GET must carry the CSRF header (a browser EventSource cannot: browsers use POST SSE).
   const source = new EventSource(target, {
-    fetch: (input, init) => fetch(input, { ...init, headers: { ...init.headers, 'x-graphql-yoga-csrf': '1' } }),
+    fetch: (input, init) => fetch(input, { ...init, headers: { ...init.headers, 'x-graphql-yoga-csrf': '1', ...headers } }),
   });
   source.addEventListener('next', (event) => {
     const result = JSON.parse(event.data) as { data?: Record<string, T>; errors?: unknown[] };

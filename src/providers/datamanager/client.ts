@@ -45,18 +45,22 @@ export function errorMessage(body: unknown): string | undefined {
 
 const segment = (id: string): string => encodeURIComponent(id);
 
+/** Connections to one Data Manager deployment, shared by the clients of every credential. */
+export function dataManagerTransport(url: string, options: ProviderOptions): HttpClient {
+  return new HttpClient({ ...options, provider: 'DATA_MANAGER', baseUrl: url, errorMessage });
+}
+
 export class DataManagerClient {
   private readonly http: HttpClient;
+  /** The connections this client made for itself (none when given the backend's shared ones). */
+  private readonly transport: HttpClient | null;
 
-  constructor(settings: Pick<DataManagerSettings, 'url' | 'token'>, options: ProviderOptions) {
+  /** `transport`: the backend's shared connections (`dataManagerTransport`); absent, a pool of its own. */
+  constructor(settings: Pick<DataManagerSettings, 'url' | 'token'>, options: ProviderOptions, transport?: HttpClient) {
     const authorization = `Bearer ${settings.token}`;
-    this.http = new HttpClient({
-      ...options,
-      provider: 'DATA_MANAGER',
-      baseUrl: settings.url,
-      authenticate: () => ({ authorization }),
-      errorMessage,
-    });
+    const shared = transport ?? dataManagerTransport(settings.url, options);
+    this.transport = transport === undefined ? shared : null;
+    this.http = shared.withAuth({ authenticate: () => ({ authorization }) });
   }
 
   /** `GET /instance`: every visible instance at once, in no guaranteed order. */
@@ -105,7 +109,7 @@ export class DataManagerClient {
     );
   }
 
-  close(): Promise<void> {
-    return this.http.close();
+  async close(): Promise<void> {
+    await this.transport?.close();
   }
 }

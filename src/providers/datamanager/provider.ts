@@ -1,10 +1,12 @@
-import type { DataManagerSettings } from '../../config.js';
+import type { DataManagerSettings, ForwardSettings } from '../../config.js';
+import { backendOf, type Backend } from '../backend.js';
+import type { CredentialOf } from '../credentials.js';
 import { getEach } from '../concurrency.js';
 import type { CallOptions, GetResult, Provider, ListPage, ListRequest, LogEntry, LogPoll, ProviderOptions } from '../contract.js';
 import { isProviderError, ProviderError } from '../errors.js';
 import { skippedError } from '../tolerance.js';
 import type { JobState } from '../job.js';
-import { DataManagerClient } from './client.js';
+import { DataManagerClient, dataManagerTransport } from './client.js';
 import { hasDeleteTask, toJob, toJobState } from './map.js';
 import { INSTANCE_PHASES } from './wire.js';
 
@@ -170,4 +172,12 @@ export class DataManagerProvider implements Provider<'DATA_MANAGER'> {
 
 export function createProvider(settings: DataManagerSettings, options: ProviderOptions): DataManagerProvider {
   return new DataManagerProvider(new DataManagerClient(settings, options));
+}
+
+/** The Data Manager with the gateway's token, or each caller's (`DATAMANAGER_CREDENTIALS=forward`), over one connection pool. */
+export function createBackend(settings: DataManagerSettings | ForwardSettings, options: ProviderOptions): Backend<'DATA_MANAGER'> {
+  const transport = dataManagerTransport(settings.url, options);
+  const forCredential = (credential: CredentialOf<'DATA_MANAGER'>) =>
+    new DataManagerProvider(new DataManagerClient({ url: settings.url, token: credential.token }, options, transport));
+  return backendOf('DATA_MANAGER', settings, transport, { kind: DataManagerProvider, service: (own: DataManagerSettings) => forCredential(own), forCredential });
 }

@@ -73,19 +73,25 @@ function createdWindow(window: ListJobsQuery['createdAt']): string | undefined {
   return `${from || bound(EARLIEST_BOUND)},${to || bound(LATEST_BOUND)}`;
 }
 
+/** Connections to one GPU cloud, shared by the clients of every key pair. */
+export function gpuTransport(url: string, options: ProviderOptions): HttpClient {
+  return new HttpClient({ ...options, provider: 'GPU', baseUrl: url, errorMessage: gpuErrorMessage });
+}
+
 /** One method per call of the GPU compute API; answers are parsed wire payloads. */
 export class GpuClient {
   private readonly http: HttpClient;
+  /** The connections this client made for itself (none when given the backend's shared ones). */
+  private readonly transport: HttpClient | null;
 
-  constructor(settings: Pick<GpuSettings, 'url'> & GpuCredentials, options: ProviderOptions) {
+  /** `transport`: the backend's shared connections (`gpuTransport`); absent, a pool of its own. */
+  constructor(settings: Pick<GpuSettings, 'url'> & GpuCredentials, options: ProviderOptions, transport?: HttpClient) {
     const credentials: GpuCredentials = { apiKey: settings.apiKey, apiSecret: settings.apiSecret };
-    this.http = new HttpClient({
-      ...options,
-      provider: 'GPU',
-      baseUrl: settings.url,
+    const shared = transport ?? gpuTransport(settings.url, options);
+    this.transport = transport === undefined ? shared : null;
+    this.http = shared.withAuth({
       // Called per attempt with the request as it goes on the wire: every retry gets a fresh nonce.
       authenticate: (request) => signedHeaders(credentials, request),
-      errorMessage: gpuErrorMessage,
     });
   }
 
@@ -133,7 +139,7 @@ export class GpuClient {
     return this.http.call({ method: 'GET', path: `/v1/job-runs/${encodeURIComponent(runUuid)}` }, gpuJobRunDetailSchema, options);
   }
 
-  close(): Promise<void> {
-    return this.http.close();
+  async close(): Promise<void> {
+    await this.transport?.close();
   }
 }

@@ -1,9 +1,11 @@
-import type { GpuSettings } from '../../config.js';
+import type { ForwardSettings, GpuSettings } from '../../config.js';
+import { backendOf, type Backend } from '../backend.js';
+import type { CredentialOf } from '../credentials.js';
 import { getInBatches, mapLimit } from '../concurrency.js';
 import type { GpuJob } from '../job.js';
 import type { CallOptions, CreatedJob, GetResult, ListPage, ListRequest, LogEntry, LogPoll, Provider, ProviderOptions } from '../contract.js';
 import { ProviderError } from '../errors.js';
-import { GpuClient, LATEST_BOUND } from './client.js';
+import { GpuClient, gpuTransport, LATEST_BOUND } from './client.js';
 import { toCreateBody, toJob } from './map.js';
 import { createdWindow, decodePageToken, encodePageToken, nextPageToken, statusFilter, type CreatedWindow } from './pushdown.js';
 import { inStartedOrder, isFinishedRun, parseRunCursor, runLogText, serializeRunCursor, type RunCursor } from './runlogs.js';
@@ -150,4 +152,12 @@ export class GpuProvider implements Provider<'GPU'> {
 
 export function createProvider(settings: GpuSettings, options: ProviderOptions): GpuProvider {
   return new GpuProvider(new GpuClient(settings, options));
+}
+
+/** The GPU cloud with the gateway's key pair, or each caller's (`GPU_CREDENTIALS=forward`), over one connection pool. */
+export function createBackend(settings: GpuSettings | ForwardSettings, options: ProviderOptions): Backend<'GPU'> {
+  const transport = gpuTransport(settings.url, options);
+  const forCredential = (credential: CredentialOf<'GPU'>) =>
+    new GpuProvider(new GpuClient({ url: settings.url, apiKey: credential.apiKey, apiSecret: credential.apiSecret }, options, transport));
+  return backendOf('GPU', settings, transport, { kind: GpuProvider, service: (own: GpuSettings) => forCredential(own), forCredential });
 }

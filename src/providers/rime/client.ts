@@ -46,18 +46,23 @@ interface PageOptions {
 export type ListJobsQuery = PageOptions &
   ({ firstPageQuery?: FirstPageQuery; pageToken?: undefined } | { pageToken: string; firstPageQuery?: undefined });
 
+/** Connections to one RIME deployment, shared by the clients of every credential. */
+export function rimeTransport(url: string, options: ProviderOptions): HttpClient {
+  return new HttpClient({ ...options, provider: 'RIME', baseUrl: url, errorMessage: rpcStatusMessage });
+}
+
 export class RimeClient {
   private readonly http: HttpClient;
+  /** The connections this client made for itself (none when given the backend's shared ones). */
+  private readonly transport: HttpClient | null;
 
-  constructor(settings: Pick<RimeSettings, 'url' | 'apiKey'>, options: ProviderOptions) {
+  /** `transport`: the backend's shared connections (`rimeTransport`); absent, a pool of its own. */
+  constructor(settings: Pick<RimeSettings, 'url' | 'apiKey'>, options: ProviderOptions, transport?: HttpClient) {
     const { apiKey } = settings;
-    this.http = new HttpClient({
-      ...options,
-      provider: 'RIME',
-      baseUrl: settings.url,
-      authenticate: () => ({ 'rime-api-key': apiKey }),
-      errorMessage: rpcStatusMessage,
-    });
+    const auth = { authenticate: () => ({ 'rime-api-key': apiKey }) };
+    const shared = transport ?? rimeTransport(settings.url, options);
+    this.transport = transport === undefined ? shared : null;
+    this.http = shared.withAuth(auth);
   }
 
   /** ListJobs: one page. Repeated filters repeat their key, as grpc-gateway reads them. */
@@ -113,6 +118,6 @@ export class RimeClient {
   }
 
   async close(): Promise<void> {
-    await this.http.close();
+    await this.transport?.close();
   }
 }

@@ -1,10 +1,12 @@
 // The RIME backend behind the `Provider` contract.
-import type { RimeSettings } from '../../config.js';
+import type { ForwardSettings, RimeSettings } from '../../config.js';
+import { backendOf, type Backend } from '../backend.js';
+import type { CredentialOf } from '../credentials.js';
 import { getEach } from '../concurrency.js';
 import type { CallOptions, GetResult, JobOperation, ListPage, ListRequest, LogEntry, LogPoll, Provider, ProviderOptions } from '../contract.js';
 import { ProviderError } from '../errors.js';
 import type { Job, JobState } from '../job.js';
-import { RimeClient, type ListJobsQuery } from './client.js';
+import { RimeClient, rimeTransport, type ListJobsQuery } from './client.js';
 import { CANCELLABLE_TYPES, toJob, toJobState, toRimeStatuses, terminationText } from './map.js';
 import type { JobMetadata } from './wire.js';
 
@@ -202,4 +204,11 @@ export class RimeProvider implements Provider<'RIME'> {
 
 export function createProvider(settings: RimeSettings, options: ProviderOptions): RimeProvider {
   return new RimeProvider(new RimeClient(settings, options));
+}
+
+/** RIME with the gateway's API key, or each caller's (`RIME_CREDENTIALS=forward`), over one connection pool. */
+export function createBackend(settings: RimeSettings | ForwardSettings, options: ProviderOptions): Backend<'RIME'> {
+  const transport = rimeTransport(settings.url, options);
+  const forCredential = (credential: CredentialOf<'RIME'>) => new RimeProvider(new RimeClient({ url: settings.url, apiKey: credential.apiKey }, options, transport));
+  return backendOf('RIME', settings, transport, { kind: RimeProvider, service: (own: RimeSettings) => forCredential(own), forCredential });
 }

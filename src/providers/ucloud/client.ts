@@ -88,34 +88,33 @@ function flagValues(flags: JobIncludeFlags): Record<string, string | number | bo
   return out;
 }
 
+/** Connections to one UCloud deployment, shared by the clients of every credential. */
+export function ucloudTransport(url: string, options: ProviderOptions): HttpClient {
+  return new HttpClient({ ...options, provider: 'UCLOUD', baseUrl: url, errorMessage });
+}
+
 export class UCloudClient {
   readonly http: HttpClient;
   /** Only for `POST /auth/refresh`: it must not pass through the refresh-on-401 hook of `http`. */
   private readonly authHttp: HttpClient;
+  /** The connections this client made for itself (none when given the backend's shared ones). */
+  private readonly transport: HttpClient | null;
   private accessToken: string | null;
   private refreshing: Promise<void> | null = null;
 
+  /** `transport`: the backend's shared connections (`ucloudTransport`); absent, a pool of its own. */
   constructor(
-    private readonly settings: UCloudSettings,
+    private readonly settings: Pick<UCloudSettings, 'url' | 'token' | 'refreshToken' | 'project'>,
     private readonly options: UCloudClientOptions,
+    transport?: HttpClient,
   ) {
     this.accessToken = settings.token;
     const { followIdleTimeoutMs: _idle, ...tuning } = options;
-    this.http = new HttpClient({
-      ...tuning,
-      provider: 'UCLOUD',
-      baseUrl: settings.url,
-      authenticate: () => this.headers(),
-      onUnauthorized: () => this.refreshAfterRejection(),
-      errorMessage,
-    });
-    this.authHttp = new HttpClient({
-      provider: 'UCLOUD',
-      baseUrl: settings.url,
-      timeoutMs: options.timeoutMs,
-      authenticate: () => ({ authorization: `Bearer ${this.settings.refreshToken ?? ''}` }),
-      errorMessage,
-    });
+    const shared = transport ?? ucloudTransport(settings.url, tuning);
+    this.http = shared.withAuth({ authenticate: () => this.headers(), onUnauthorized: () => this.refreshAfterRejection() });
+    // Without the refresh-on-401 hook: a rejected refresh token is final.
+    this.authHttp = shared.withAuth({ authenticate: () => ({ authorization: `Bearer ${this.settings.refreshToken ?? ''}` }) });
+    this.transport = transport === undefined ? shared : null;
   }
 
   /** True when a rejected access token can be replaced (a refresh token is configured). */
@@ -266,7 +265,7 @@ export class UCloudClient {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.http.close(), this.authHttp.close()]);
+    await this.transport?.close();
   }
 
   // ---- plumbing ----

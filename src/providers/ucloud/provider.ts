@@ -1,10 +1,11 @@
 // The UCloud `Provider`: unified requests → UCloud calls, wire jobs → unified jobs.
-import type { UCloudSettings } from '../../config.js';
+import type { ForwardSettings, UCloudSettings } from '../../config.js';
+import { backendOf, type Backend } from '../backend.js';
 import { chunk, getInBatches } from '../concurrency.js';
 import type { CallOptions, CreatedJob, GetResult, JobStreamEvent, ListPage, ListRequest, Provider, ProviderOptions } from '../contract.js';
 import { ProviderError } from '../errors.js';
 import type { JobState } from '../job.js';
-import { UCloudClient } from './client.js';
+import { UCloudClient, ucloudTransport } from './client.js';
 import { foldFrame, logEntries } from './follow.js';
 import { toJob, toSimpleDuration, toSpecification } from './map.js';
 import type { BrowseParams, Job as WireJob } from './wire.js';
@@ -159,4 +160,17 @@ function callOptions(options: CallOptions): CallOptions {
 
 export function createProvider(settings: UCloudSettings, options: ProviderOptions): UCloudProvider {
   return new UCloudProvider(new UCloudClient(settings, options));
+}
+
+/**
+ * UCloud with the gateway's tokens (refreshed as they expire), or each caller's access token and
+ * project (`UCLOUD_CREDENTIALS=forward`; never refreshed: a rejected one is that caller's 401).
+ */
+export function createBackend(settings: UCloudSettings | ForwardSettings, options: ProviderOptions): Backend<'UCLOUD'> {
+  const transport = ucloudTransport(settings.url, options);
+  return backendOf('UCLOUD', settings, transport, { kind: UCloudProvider,
+    service: (own: UCloudSettings) => new UCloudProvider(new UCloudClient(own, options, transport)),
+    forCredential: (credential) =>
+      new UCloudProvider(new UCloudClient({ url: settings.url, token: credential.token, refreshToken: null, project: credential.project }, options, transport)),
+  });
 }

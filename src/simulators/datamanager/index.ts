@@ -1,11 +1,15 @@
 // A Squonk Data Manager (instances and tasks) on a local port.
 import { realClock } from '../common/clock.js';
 import { Drift } from '../common/drift.js';
+import { DEMO_PEOPLE, type SimPerson } from '../common/people.js';
 import { SimServer, type BaseSimulatorOptions, type RunningSimulator } from '../common/server.js';
-import { World } from './data.js';
+import { World, type SimProject } from './data.js';
 import { datamanagerDrift } from './drift.js';
 import type { OutputsStyle } from './payloads.js';
+import { DmAccess, type ForeignJobs } from './people.js';
 import { authenticate, errorBody, routes } from './routes.js';
+
+export type { ForeignJobs } from './people.js';
 
 export const BASE_PATH = '/data-manager-api';
 export const DEMO_TOKEN = 'dm-demo-4f7c2a91e6b84d05a3c9d1e27b6f8a40';
@@ -22,6 +26,16 @@ export interface SimulatorOptions extends BaseSimulatorOptions {
   outputs?: OutputsStyle;
   /** How long a deleted instance stays visible (clock ms, default 5000). */
   deleteVisibleMs?: number;
+  /**
+   * People besides the service account, each with a token of their own that sees only their
+   * instances and those of the shared project (default `DEMO_PEOPLE`; `[]`: nobody).
+   */
+  people?: readonly SimPerson[];
+  /**
+   * How a person's request for an instance or task they may not see is answered (default
+   * `not-found`: the notes only give 404 for an instance the caller cannot get).
+   */
+  foreignJobs?: ForeignJobs;
 }
 
 export interface InventoryItem {
@@ -45,6 +59,12 @@ export interface WrittenEvent {
 export interface DataManagerSimulator extends RunningSimulator {
   readonly credentials: { token: string };
   readonly user: string;
+  /** The people whose tokens are accepted besides the service's. */
+  readonly people: readonly SimPerson[];
+  /** The world's project every person is a member of (`SHARED_PROJECT_NAME`): they all see its instances. */
+  readonly sharedProjectId: string;
+  /** The ids a person's token lists now, in `inventory()` order (empty for anyone else). */
+  visibleTo(username: string): string[];
   /** Every instance `GET /instance` would list now, in its order (by id). */
   inventory(): InventoryItem[];
   /** The instance's task ids, creation task first (empty once it is gone). */
@@ -60,11 +80,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Da
   const seed = options.seed ?? 1;
   const world = new World({ clock, seed, jobCount: options.jobCount ?? 320, user, deleteVisibleMs: options.deleteVisibleMs ?? 5_000 });
   const drift = new Drift(options.drift, seed, datamanagerDrift);
+  const people = options.people ?? DEMO_PEOPLE;
+  // The first project stands for the shared one: a real project of the world, so that `project_id` filters find it.
+  const access = new DmAccess(token, user, people, world.projects[0] as SimProject);
+  // After generation, so the seeded draws (and every other field the service sees) stay as they were.
+  for (const instance of world.visible()) instance.owner = access.ownerFor(instance);
   const server = new SimServer({
     name: 'datamanager',
     basePath: BASE_PATH,
-    routes: routes(world, { user, outputs: options.outputs ?? 'string', drift }),
-    authenticate: authenticate(token),
+    routes: routes(world, { access, foreignJobs: options.foreignJobs ?? 'not-found', outputs: options.outputs ?? 'string', drift }),
+    authenticate: authenticate(access),
     errorBody,
     seed,
   });
@@ -75,6 +100,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Da
     drift,
     credentials: { token },
     user,
+    people,
+    sharedProjectId: access.sharedProject.id,
+    visibleTo: (username) => world.visible().flatMap((instance) => (access.personSees(username, instance) ? [instance.id] : [])),
     inventory: () =>
       world.visible().map((instance) => ({
         id: instance.id,

@@ -1,13 +1,16 @@
 // The GPU compute cloud simulator: HMAC-verified HTTP API over a seeded, clock-driven world.
 import { realClock, type Clock } from '../common/clock.js';
 import { Drift } from '../common/drift.js';
+import { DEMO_PEOPLE, type SimPerson } from '../common/people.js';
 import { SimServer, type BaseSimulatorOptions, type RunningSimulator, type SimResponse } from '../common/server.js';
 import { AuthFailure, SignatureVerifier } from './auth.js';
 import { gpuDrift } from './drift.js';
 import { GpuWorld, type InventoryItem, type RunLogRecord } from './data.js';
+import { GpuOwners, type ForeignJobs } from './people.js';
 import { errorBody, gpuRoutes, type RangeReading } from './routes.js';
 
 export type { InventoryItem, RunLogRecord } from './data.js';
+export type { ForeignJobs } from './people.js';
 
 /** A demo key pair; the `pk_`/`sk_` prefixes are the service's. */
 export const DEMO_CREDENTIALS = {
@@ -31,11 +34,25 @@ export interface SimulatorOptions extends BaseSimulatorOptions {
    * `strict`: empty parts are dropped, so `,X` means "from X" with no upper bound.
    */
   rangeReading?: RangeReading;
+  /**
+   * People besides the service account, each with a key pair of their own whose requests see only
+   * that person's jobs (default `DEMO_PEOPLE`; `[]`: nobody). The API has no teams, so no job is shared.
+   */
+  people?: readonly SimPerson[];
+  /**
+   * How a person's request for another account's job or run is answered (default `not-found`:
+   * the notes give no 403, and an account-scoped API cannot tell another's job from none).
+   */
+  foreignJobs?: ForeignJobs;
 }
 
 export interface GpuSimulator extends RunningSimulator {
   readonly credentials: { apiKey: string; apiSecret: string };
   readonly clock: Clock;
+  /** The people whose key pairs are accepted besides the service's. */
+  readonly people: readonly SimPerson[];
+  /** The uuids a person's key pair lists now, in `inventory()` order (empty for anyone else). */
+  visibleTo(username: string): string[];
   /** Every job the list would return now, newest first, with the backend's own status. */
   inventory(): InventoryItem[];
   /** What the job's runs have written so far, in started order. */
@@ -51,8 +68,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Gp
   const basePath = (options.basePath ?? '').replace(/\/+$/, '');
   const drift = new Drift(options.drift, seed, gpuDrift);
   const world = new GpuWorld(seed, options.jobCount ?? 320, clock.now(), drift, options.createdAtFormat);
+  const people = options.people ?? DEMO_PEOPLE;
+  const owners = new GpuOwners(people);
   const verifier = new SignatureVerifier({
-    keys: new Map([[credentials.apiKey, credentials.apiSecret]]),
+    keys: new Map([...owners.keys(), [credentials.apiKey, credentials.apiSecret]]),
     maxSkewMs: options.maxClockSkewMs ?? 5 * 60_000,
     basePath,
   });
@@ -60,7 +79,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Gp
     name: 'GPU',
     basePath,
     seed,
-    routes: gpuRoutes({ world, clock, runLogsFormat: options.runLogsFormat ?? 'text', rangeReading: options.rangeReading ?? 'lenient' }),
+    routes: gpuRoutes({ world, clock, runLogsFormat: options.runLogsFormat ?? 'text', rangeReading: options.rangeReading ?? 'lenient',
+      owners,
+      foreignJobs: options.foreignJobs ?? 'not-found',
+    }),
     errorBody,
     authenticate: (request): SimResponse | null => {
       try {
@@ -79,6 +101,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Gp
     drift,
     credentials,
     clock,
+    people,
+    visibleTo: (username) => world.inventory(clock.now()).flatMap((item) => (owners.personSees(username, item.id) ? [item.id] : [])),
     inventory: () => world.inventory(clock.now()),
     runLogs: (jobUuid) => world.runLogRecords(jobUuid, clock.now()),
     snapshot: (jobUuid) => {

@@ -2,11 +2,13 @@
 import type { Clock } from '../common/clock.js';
 import type { Route, SimRequest, SimResponse } from '../common/server.js';
 import { createdAtMicros, JOB_STATUSES, newestFirst, RUN_STATUSES, type GpuWorld, type SimJob } from './data.js';
+import type { ForeignJobs, GpuOwners } from './people.js';
 import { validateCreateJob } from './validate.js';
 
 const REASONS: Readonly<Record<number, string>> = {
   400: 'Bad Request',
   401: 'Unauthorized',
+  403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',
   413: 'Payload Too Large',
@@ -120,9 +122,16 @@ export interface RouteOptions {
   /** Older deployments return a run's `logs` as a list of lines. */
   runLogsFormat: 'text' | 'lines';
   rangeReading: RangeReading;
+  /** Whose account signed the request, and which jobs each account has. */
+  owners: GpuOwners;
+  /** How a job or run of another account is answered. */
+  foreignJobs: ForeignJobs;
 }
 
-export function gpuRoutes({ world, clock, runLogsFormat, rangeReading }: RouteOptions): Route[] {
+export function gpuRoutes({ world, clock, runLogsFormat, rangeReading, owners, foreignJobs }: RouteOptions): Route[] {
+  /** Another account's job or run: unknown, or refused, depending on the reading being tested. */
+  const foreign = (what: string): SimResponse => (foreignJobs === 'forbidden' ? fail(403, `${what} belongs to another account`) : fail(404, `${what} not found`));
+
   const guarded = (handler: (request: SimRequest) => SimResponse) => (request: SimRequest): SimResponse => {
     try {
       return handler(request);
@@ -147,7 +156,8 @@ export function gpuRoutes({ world, clock, runLogsFormat, rangeReading }: RouteOp
       (wanted.length === 0 || wanted.includes(job.uuid)) &&
       (tasks.length === 0 || tasks.includes(job.task)) &&
       (window === null || (createdAtMicros(job) >= window.from && createdAtMicros(job) <= window.to));
-    const found = world.all().filter(matches);
+    const caller = owners.caller(request);
+    const found = world.all().filter((job) => owners.sees(caller, job.uuid) && matches(job));
     // Without `sort` the order is the primary key's: nothing a client should read as time order.
     const ordered = sort === '-created_at' ? newestFirst(found) : sort === 'created_at' ? newestFirst(found).reverse() : byUuid(found);
     return {
@@ -160,7 +170,8 @@ export function gpuRoutes({ world, clock, runLogsFormat, rangeReading }: RouteOp
     const uuid = request.params.uuid ?? '';
     if (!UUID.test(uuid)) return fail(400, 'Validation failed (uuid is expected)');
     const job = world.job(uuid);
-    return job ? { status: 200, json: world.jobJson(job, clock.now()) } : fail(404, `Job ${uuid} not found`);
+    if (!job) return fail(404, `Job ${uuid} not found`);
+    return owners.sees(owners.caller(request), job.uuid) ? { status: 200, json: world.jobJson(job, clock.now()) } : foreign(`Job ${uuid}`);
   };
 
   const createJob = (request: SimRequest): SimResponse => {
@@ -173,7 +184,10 @@ export function gpuRoutes({ world, clock, runLogsFormat, rangeReading }: RouteOp
     const validation = validateCreateJob(body);
     if (!validation.ok) return fail(400, validation.messages);
     const now = clock.now();
-    return { status: 201, json: world.jobJson(world.create(validation.value, now), now) };
+    const job = world.create(validation.value, now);
+    // The signing account owns what it creates: a person's job is theirs alone.
+    owners.recordCreated(job.uuid, owners.caller(request));
+    return { status: 201, json: world.jobJson(job, now) };
   };
 
   const cancelJob = (request: SimRequest): SimResponse => {
@@ -191,6 +205,9 @@ export function gpuRoutes({ world, clock, runLogsFormat, rangeReading }: RouteOp
       if (given !== undefined && given !== null && typeof given !== 'string') return fail(400, ['reason must be a string']);
       if (typeof given === 'string' && given.trim() !== '') reason = given;
     }
+    const known = world.job(uuid);
+    // Checked before anything changes: another account's job is left exactly as it was.
+    if (known && !owners.sees(owners.caller(request), known.uuid)) return foreign(`Job ${uuid}`);
     const now = clock.now();
     const outcome = world.cancel(uuid, reason, now);
     if (outcome.kind === 'not_found') return fail(404, `Job ${uuid} not found`);
@@ -203,7 +220,9 @@ export function gpuRoutes({ world, clock, runLogsFormat, rangeReading }: RouteOp
     const { page, limit } = paging(request);
     const jobUuids = uuids(list(request, 'filter[job_uuid]'), 'filter[job_uuid]');
     const statuses = oneOf(list(request, 'filter[status]'), RUN_STATUSES, 'filter[status]');
-    const jobs = jobUuids.length > 0 ? jobUuids.flatMap((uuid) => world.job(uuid) ?? []) : world.all();
+    const caller = owners.caller(request);
+    // A filter naming another account's job narrows to nothing, as for an unknown one.
+    const jobs = (jobUuids.length > 0 ? jobUuids.flatMap((uuid) => world.job(uuid) ?? []) : world.all()).filter((job) => owners.sees(caller, job.uuid));
     const runs = byUuid(jobs.flatMap((job) => world.runsOf(job, now))).filter(
       (run) => statuses.length === 0 || statuses.includes(world.runStatus(run, now)),
     );
@@ -219,6 +238,7 @@ export function gpuRoutes({ world, clock, runLogsFormat, rangeReading }: RouteOp
     const now = clock.now();
     const found = world.findRun(uuid, now);
     if (!found) return fail(404, `Job run ${uuid} not found`);
+    if (!owners.sees(owners.caller(request), found.job.uuid)) return foreign(`Job run ${uuid}`);
     const text = world.runLogs(found.run, now);
     // Every line ends with a newline, so the last split element is always the empty rest.
     const logs = runLogsFormat === 'lines' ? text.split('\n').slice(0, -1) : text;

@@ -72,6 +72,17 @@ export interface ListFilter {
   objectId: string | null;
 }
 
+/**
+ * Whose listing it is: which jobs the caller may see and the project each shows them (the service
+ * key: every job, as seeded).
+ */
+export interface ListScope {
+  visible(job: SimJob): boolean;
+  projectIdOf(job: SimJob): string | null;
+}
+
+const SERVICE_SCOPE: ListScope = { visible: () => true, projectIdOf: (job) => job.projectId };
+
 export type CancelOutcome = 'requested' | 'not-found' | 'not-cancellable' | 'not-active';
 
 export interface WorldOptions {
@@ -123,14 +134,15 @@ export class RimeWorld {
   }
 
   /** The jobs after `afterId` (jobId order) that match, at most `limit`, and whether more follow. */
-  list(filter: ListFilter, afterId: string | null, limit: number): { jobs: SimJob[]; hasMore: boolean } {
+  list(filter: ListFilter, afterId: string | null, limit: number, scope: ListScope = SERVICE_SCOPE): { jobs: SimJob[]; hasMore: boolean } {
     const now = this.clock.now();
     const matching = this.jobs.filter(
       (job) =>
+        scope.visible(job) &&
         (afterId === null || job.jobId > afterId) &&
         (filter.statuses.size === 0 || filter.statuses.has(this.status(job, now))) &&
         (filter.types.size === 0 || filter.types.has(job.jobType)) &&
-        (filter.objectId === null || objectIdOf(job) === filter.objectId),
+        (filter.objectId === null || objectIdOf(job, scope) === filter.objectId),
     );
     return { jobs: matching.slice(0, limit), hasMore: matching.length > limit };
   }
@@ -204,8 +216,8 @@ export class RimeWorld {
 }
 
 /** The object a ListJobs `objectId` filter matches: a stress test's project, a continuous test's firewall. */
-function objectIdOf(job: SimJob): string | null {
-  if (job.jobType === 'JOB_TYPE_MODEL_STRESS_TEST') return job.projectId;
+function objectIdOf(job: SimJob, scope: ListScope): string | null {
+  if (job.jobType === 'JOB_TYPE_MODEL_STRESS_TEST') return scope.projectIdOf(job);
   if (job.jobType === 'JOB_TYPE_FIREWALL_BATCH_TEST') return job.firewallId;
   return null;
 }

@@ -46,13 +46,13 @@ function testRunProgress(run: TestRunState): Json {
   };
 }
 
-function jobData(job: SimJob, progress: ProgressState, full: boolean): Json {
+function jobData(job: SimJob, progress: ProgressState, full: boolean, projectId: string | null): Json {
   switch (job.jobType) {
     case 'JOB_TYPE_MODEL_STRESS_TEST': {
       const run = progress.testRuns[0];
       return {
         stress: {
-          projectId: job.projectId === null ? null : { uuid: job.projectId },
+          projectId: projectId === null ? null : { uuid: projectId },
           testRunId: run ? run.testRunId : '',
           progress: full && run ? { testRun: testRunProgress(run) } : null,
         },
@@ -81,8 +81,11 @@ function jobData(job: SimJob, progress: ProgressState, full: boolean): Json {
   }
 }
 
-/** `rimeJobMetadata` of `job` as it is at `t`, proto-complete. */
-export function jobMetadata(job: SimJob, t: number, view: View, workspaceUrl: string): Json {
+/**
+ * `rimeJobMetadata` of `job` as it is at `t`, proto-complete; `projectId` as the caller reads it
+ * (default: the seeded one, the service key's view).
+ */
+export function jobMetadata(job: SimJob, t: number, view: View, workspaceUrl: string, projectId: string | null = job.projectId): Json {
   const full = view === 'JOB_VIEW_FULL';
   const phase = job.timeline.at(t);
   const status = phase.state;
@@ -105,7 +108,7 @@ export function jobMetadata(job: SimJob, t: number, view: View, workspaceUrl: st
     startTime: startedAt === null ? null : protoTimestamp(startedAt),
     creationTime: protoTimestamp(job.createdAt),
     runningTimeSecs: startedAt === null ? 0 : ((finalAt ?? t) - startedAt) / 1000,
-    jobData: jobData(job, progress, full),
+    jobData: jobData(job, progress, full, projectId),
     jobProgressStr: full ? (progress.text ?? '') : '',
     cancellationRequested: job.cancelRequestedAt !== null && job.cancelRequestedAt <= t,
     agentId: { uuid: job.agentId },

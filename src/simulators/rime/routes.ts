@@ -3,7 +3,9 @@
 import type { Drift } from '../common/drift.js';
 import type { Route, SimRequest, SimResponse } from '../common/server.js';
 import { JOB_TYPES, STATUSES, VIEWS, type View } from './catalog.js';
-import type { ListFilter, RimeWorld } from './data.js';
+import type { ListFilter, ListScope, RimeWorld } from './data.js';
+import type { Caller, ForeignJobs, Ownership } from './people.js';
+import type { SimJob } from './plan.js';
 import { jobMetadata, marshal, type Json } from './render.js';
 
 /** The path prefix of the seed's API version. */
@@ -18,6 +20,10 @@ export interface RouteContext {
   emitUnpopulated: boolean;
   workspaceUrl: string;
   drift: Drift;
+  /** The service key: it sees every job. */
+  apiKey: string;
+  people: Ownership;
+  foreignJobs: ForeignJobs;
 }
 
 const GRPC_CODES: Readonly<Record<number, number>> = {
@@ -120,10 +126,51 @@ function ok(json: Json, context: RouteContext): SimResponse {
   return { status: 200, json: marshal(json, context.emitUnpopulated) };
 }
 
-function jobOf(context: RouteContext, request: SimRequest) {
+/** Whose `rime-api-key` the request carries: the service key's, a person's, or nobody's (null). */
+function callerOf(context: RouteContext, request: SimRequest): Caller | null {
+  const given = request.headers['rime-api-key'];
+  const key = Array.isArray(given) ? given[0] : given;
+  if (key === context.apiKey) return { kind: 'service' };
+  return context.people.callerOf(key);
+}
+
+/** Refuses a request whose key is missing or unknown, as RIME's auth interceptor does (16 UNAUTHENTICATED). */
+export function authenticate(context: RouteContext): (request: SimRequest) => SimResponse | null {
+  return (request) => {
+    if (callerOf(context, request)) return null;
+    const message = request.headers['rime-api-key'] === undefined ? 'request is missing the rime-api-key header' : 'invalid api key';
+    return { status: 401, json: errorBody(401, message, context.emitUnpopulated) };
+  };
+}
+
+function requestCaller(context: RouteContext, request: SimRequest): Caller {
+  const caller = callerOf(context, request);
+  if (!caller) throw new RpcError(401, 'invalid api key');
+  return caller;
+}
+
+/** What a person's listing covers and how it names projects (undefined: the service key's view). */
+function scopeOf(context: RouteContext, caller: Caller): ListScope | undefined {
+  if (caller.kind === 'service') return undefined;
+  const { person } = caller;
+  return { visible: (job) => context.people.sees(person, job), projectIdOf: (job) => context.people.projectIdFor(job) };
+}
+
+/** The project the caller reads on the job. */
+function projectIdFor(context: RouteContext, caller: Caller, job: SimJob): string | null {
+  return caller.kind === 'person' ? context.people.projectIdFor(job) : job.projectId;
+}
+
+/** The job the path names, if the caller may see it; someone else's answers as `foreignJobs` says. */
+function jobOf(context: RouteContext, request: SimRequest): SimJob {
   const jobId = request.params['jobId'] ?? '';
   const job = context.world.get(jobId);
   if (!job) throw new RpcError(404, `job ${jobId} not found`);
+  const caller = requestCaller(context, request);
+  if (caller.kind === 'person' && !context.people.sees(caller.person, job)) {
+    if (context.foreignJobs === 'forbidden') throw new RpcError(403, `permission denied: job ${jobId} is not in a project you can access`);
+    throw new RpcError(404, `job ${jobId} not found`);
+  }
   return job;
 }
 
@@ -149,7 +196,8 @@ function listJobs(context: RouteContext, request: SimRequest): SimResponse {
     filter = { statuses, types, objectId };
   }
 
-  const page = context.world.list(filter, after, pageSize);
+  const caller = requestCaller(context, request);
+  const page = context.world.list(filter, after, pageSize, scopeOf(context, caller));
   const now = context.now();
   const last = page.jobs[page.jobs.length - 1];
   const nextPageToken =
@@ -158,7 +206,7 @@ function listJobs(context: RouteContext, request: SimRequest): SimResponse {
       : '';
   const body = marshal(
     {
-      jobs: page.jobs.map((job) => jobMetadata(job, now, view, context.workspaceUrl)),
+      jobs: page.jobs.map((job) => jobMetadata(job, now, view, context.workspaceUrl, projectIdFor(context, caller, job))),
       nextPageToken,
       hasMore: page.hasMore,
     },
@@ -171,12 +219,15 @@ function listJobs(context: RouteContext, request: SimRequest): SimResponse {
 function getJob(context: RouteContext, request: SimRequest): SimResponse {
   const view = parseView(request.query);
   const job = jobOf(context, request);
-  const metadata = marshal(jobMetadata(job, context.now(), view, context.workspaceUrl), context.emitUnpopulated);
+  const projectId = projectIdFor(context, requestCaller(context, request), job);
+  const metadata = marshal(jobMetadata(job, context.now(), view, context.workspaceUrl, projectId), context.emitUnpopulated);
   return { status: 200, json: { job: context.drift.apply(job.jobId, metadata) } };
 }
 
 function cancelJob(context: RouteContext, request: SimRequest): SimResponse {
   const jobId = request.params['jobId'] ?? '';
+  // Someone else's job is refused before anything about it (its type, its state) is told.
+  jobOf(context, request);
   switch (context.world.cancel(jobId)) {
     case 'not-found':
       throw new RpcError(404, `job ${jobId} not found`);
@@ -196,8 +247,9 @@ function cancelJob(context: RouteContext, request: SimRequest): SimResponse {
 
 function getProjectId(context: RouteContext, request: SimRequest): SimResponse {
   const job = jobOf(context, request);
-  if (job.projectId === null) throw new RpcError(404, `no project found for job ${job.jobId}`);
-  return ok({ projectId: { uuid: job.projectId } }, context);
+  const projectId = projectIdFor(context, requestCaller(context, request), job);
+  if (projectId === null) throw new RpcError(404, `no project found for job ${job.jobId}`);
+  return ok({ projectId: { uuid: projectId } }, context);
 }
 
 function getTestRunId(context: RouteContext, request: SimRequest): SimResponse {

@@ -108,10 +108,11 @@ export function readListing(source: Source, dialect: Dialect): Listing {
   };
 }
 
-export function matches(world: World, job: SimJob, filters: Filters, now: number): boolean {
+/** `createdBy`: the owner as the caller reads it (a person sees their own login on their jobs). */
+export function matches(world: World, job: SimJob, filters: Filters, now: number, createdBy: string = job.createdBy): boolean {
   if (filters.filterApplication !== undefined && job.app.name !== filters.filterApplication) return false;
   if (filters.filterState !== undefined && world.stateOf(job, now) !== filters.filterState) return false;
-  if (filters.filterCreatedBy !== undefined && job.createdBy !== filters.filterCreatedBy) return false;
+  if (filters.filterCreatedBy !== undefined && createdBy !== filters.filterCreatedBy) return false;
   // Both bounds are inclusive, as UCloud's SQL compares them.
   if (filters.filterCreatedAfter !== undefined && job.createdAt < filters.filterCreatedAfter) return false;
   if (filters.filterCreatedBefore !== undefined && job.createdAt > filters.filterCreatedBefore) return false;

@@ -275,13 +275,15 @@ export class World {
     job.suspended = null;
   }
 
-  /** A running job with the very same configuration (UCloud refuses it unless `allowDuplicateJob`). */
-  duplicateOf(spec: NewJobSpec, owner: string, project: string | null, now: number): SimJob | undefined {
+  /**
+   * A running job with the very same configuration among the creator's earlier ones (`earlier`
+   * tells which: UCloud refuses a duplicate unless `allowDuplicateJob`).
+   */
+  duplicateOf(spec: NewJobSpec, earlier: (job: SimJob) => boolean, now: number): SimJob | undefined {
     const parameters = JSON.stringify(spec.parameters ?? {});
     return this.jobs.find(
       (job) =>
-        job.createdBy === owner &&
-        job.project === project &&
+        earlier(job) &&
         job.app.name === spec.application.name &&
         job.app.version === spec.application.version &&
         job.product.id === spec.product.id &&

@@ -7,7 +7,8 @@ import type { Drift } from '../common/drift.js';
 import { Random } from '../common/random.js';
 import type { SimServer } from '../common/server.js';
 import type { TokenStore } from './auth.js';
-import type { SimJob, World } from './data.js';
+import { Refusal, type SimJob, type World } from './data.js';
+import type { ForeignJobs, OwnerView, Ownership } from './people.js';
 import { FINAL, type Dialect } from './plan.js';
 import { errorBody, forDialect, jobJson, statusJson, updatesJson, type Json } from './serialize.js';
 
@@ -24,6 +25,8 @@ export interface FollowOptions {
   pollMs: number;
   /** Real-time interval of Kotlin's `{"ping":"pong"}` keep-alive. */
   pingMs: number;
+  people: Ownership;
+  foreignJobs: ForeignJobs;
 }
 
 /** What a follow stream asks for about the job. */
@@ -106,19 +109,33 @@ export class FollowServer {
       return;
     }
     this.options.sim.increment('WS jobs.follow');
-    if (!this.options.tokens.isValidAccess(typeof frame['bearer'] === 'string' ? frame['bearer'] : null)) {
-      this.deny(socket, streamId, 401, 'Unauthorized');
-      return;
-    }
+    const bearer = typeof frame['bearer'] === 'string' ? frame['bearer'] : null;
     const project = typeof frame['project'] === 'string' && frame['project'] !== '' ? frame['project'] : null;
-    if (project !== null && !this.options.world.projects.some((candidate) => candidate.id === project)) {
-      this.deny(socket, streamId, 403, 'Forbidden');
-      return;
-    }
     const payload = frame['payload'] as Record<string, unknown> | undefined;
     const id = payload?.['id'];
     const job = typeof id === 'string' ? this.options.world.find(id) : undefined;
     const now = this.options.clock.now();
+    if (!this.options.tokens.isValidAccess(bearer)) {
+      const person = this.options.people.personByToken(bearer);
+      if (!person) {
+        this.deny(socket, streamId, 401, 'Unauthorized');
+        return;
+      }
+      // A person follows what they may retrieve, refused the same way retrieve refuses them.
+      try {
+        const workspace = this.options.people.workspaceOf(project);
+        const own = this.options.people.jobFor(person, job, workspace, now, this.options.foreignJobs);
+        this.start(socket, streamId, own, this.options.people.ownerView(own));
+      } catch (error) {
+        if (!(error instanceof Refusal)) throw error;
+        this.deny(socket, streamId, error.status, error.message);
+      }
+      return;
+    }
+    if (project !== null && !this.options.world.projects.some((candidate) => candidate.id === project)) {
+      this.deny(socket, streamId, 403, 'Forbidden');
+      return;
+    }
     if (!job || job.createdAt > now || (project !== null && job.project !== project)) {
       this.deny(socket, streamId, 404, 'Not Found');
       return;
@@ -135,10 +152,11 @@ export class FollowServer {
     }
   }
 
-  private start(socket: WebSocket, streamId: string, job: SimJob): void {
+  /** `owner`: as the follower reads it (undefined: the world's, for the service account). */
+  private start(socket: WebSocket, streamId: string, job: SimJob, owner?: OwnerView): void {
     const { world, clock, dialect } = this.options;
     const now = clock.now();
-    const initial = jobJson(world, job, now, FOLLOW_FLAGS) as { updates: Json[]; status: Json };
+    const initial = jobJson(world, job, now, FOLLOW_FLAGS, owner) as { updates: Json[]; status: Json };
     const stream: Stream = {
       socket,
       streamId,

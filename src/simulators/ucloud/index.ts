@@ -2,12 +2,14 @@
 // WebSocket on the same port, in the Kotlin or the Go backend's dialect.
 import { realClock } from '../common/clock.js';
 import { Drift } from '../common/drift.js';
+import { DEMO_PEOPLE, type SimPerson } from '../common/people.js';
 import { SimServer, type BaseSimulatorOptions, type RunningSimulator } from '../common/server.js';
 import { TokenStore } from './auth.js';
 import { DEMO_USERNAME } from './catalog.js';
 import { World } from './data.js';
 import { ucloudDrift } from './drift.js';
 import { FollowServer } from './follow.js';
+import { Ownership, type ForeignJobs } from './people.js';
 import type { Dialect } from './plan.js';
 import { authenticate, routes } from './routes.js';
 import { errorBody, forDialect, jobJson, type Json } from './serialize.js';
@@ -29,7 +31,19 @@ export interface SimulatorOptions extends BaseSimulatorOptions {
   followPollMs?: number;
   /** Real-time interval of Kotlin's keep-alive frames (default 60 s). */
   pingIntervalMs?: number;
+  /**
+   * People with static tokens of their own, each seeing only their jobs (and the shared project's,
+   * with its `Project` header). Default `DEMO_PEOPLE`; `[]`: only the service account.
+   */
+  people?: readonly SimPerson[];
+  /**
+   * What a person gets for someone else's job: `not-found` (default, as for an unknown id: the
+   * wire notes give retrieve "404 if unknown") or `forbidden` (403).
+   */
+  foreignJobs?: ForeignJobs;
 }
+
+export type { ForeignJobs };
 
 export const DEMO_CREDENTIALS = {
   refreshToken: 'ucloud-demo-refresh-7f3c9a2e41b84d06b1e5',
@@ -71,6 +85,16 @@ export interface UCloudSimulator extends RunningSimulator {
   dropFollows(): void;
   /** Makes every refreshed access token invalid at once (as a server restart with new keys would). */
   expireAccessTokens(): void;
+  /** The people besides the service account. */
+  readonly people: readonly SimPerson[];
+  /** Id of the project every person is a member of (their `Project` header for the shared jobs). */
+  readonly sharedProject: string;
+  /**
+   * Ids of the jobs `username` lists right now in `project` (default: the person's configured
+   * project; null: their personal workspace), in `inventory()`'s order; [] for an unknown person or
+   * a project they are not a member of.
+   */
+  visibleTo(username: string, project?: string | null): string[];
 }
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<UCloudSimulator> {
@@ -89,7 +113,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<UC
     username,
   });
   const drift = new Drift(options.drift, seed, ucloudDrift(dialect));
-  const context = { world, tokens, clock, dialect, drift };
+  const people = new Ownership(options.people ?? DEMO_PEOPLE, seed);
+  const foreignJobs = options.foreignJobs ?? 'not-found';
+  const context = { world, tokens, clock, dialect, drift, people, foreignJobs };
   const server = new SimServer({
     name: 'ucloud',
     routes: routes(context),
@@ -108,6 +134,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<UC
     seed,
     pollMs: options.followPollMs ?? 500,
     pingMs: options.pingIntervalMs ?? 60_000,
+    people,
+    foreignJobs,
   });
   const url = await server.start(options.port ?? 0, options.host ?? '127.0.0.1');
   const configuredProject = options.project ?? null;
@@ -141,6 +169,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<UC
     activeFollows: () => follow.active,
     dropFollows: () => follow.drop(),
     expireAccessTokens: () => tokens.expireAll(),
+    people: people.people,
+    sharedProject: people.sharedProject.id,
+    visibleTo(name, project) {
+      const person = people.person(name);
+      if (!person) return [];
+      const workspace = project === undefined ? person.ucloud.project : project;
+      if (workspace !== null && workspace !== people.sharedProject.id) return [];
+      const now = clock.now();
+      return world.jobs.filter((job) => job.createdAt <= now && people.sees(person, job, workspace)).map((job) => job.id);
+    },
     async close() {
       await follow.close();
       await server.close();

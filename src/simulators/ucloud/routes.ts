@@ -6,6 +6,7 @@ import { bearer, type TokenStore } from './auth.js';
 import { matches, paginate, readFilters, readFlags, readListing } from './browse.js';
 import { PRODUCTS } from './catalog.js';
 import { Refusal, type NewJobSpec, type SimJob, type World } from './data.js';
+import type { Caller, ForeignJobs, OwnerView, Ownership } from './people.js';
 import type { Dialect } from './plan.js';
 import { errorBody, forDialect, jobJson, productJson, supportJson, type Json, type ReadFlags } from './serialize.js';
 
@@ -15,6 +16,8 @@ export interface RouteContext {
   clock: Clock;
   dialect: Dialect;
   drift: Drift;
+  people: Ownership;
+  foreignJobs: ForeignJobs;
 }
 
 const JOB_NAME = /^[\w ():_-]+$/;
@@ -25,9 +28,36 @@ function ok(context: RouteContext, json: Json): SimResponse {
 }
 
 /** A page of jobs, drifted after the dialect's omissions, which would otherwise undo a drift's nulls. */
-function page(context: RouteContext, now: number, itemsPerPage: number, jobs: SimJob[], next: string | null, flags: ReadFlags): SimResponse {
-  const body = forDialect({ itemsPerPage, items: jobs.map((job) => jobJson(context.world, job, now, flags)), next }, context.dialect);
+function page(context: RouteContext, caller: Caller, now: number, itemsPerPage: number, jobs: SimJob[], next: string | null, flags: ReadFlags): SimResponse {
+  const items = jobs.map((job) => jobJson(context.world, job, now, flags, ownerFor(context, caller, job)));
+  const body = forDialect({ itemsPerPage, items, next }, context.dialect);
   return { status: 200, json: context.drift.applyToList(body, 'items', jobs.map((job) => job.id)) };
+}
+
+/** Whose bearer token the request carries: the service account's, a person's, or nobody's (null). */
+export function callerOf(context: RouteContext, token: string | null): Caller | null {
+  if (context.tokens.isValidAccess(token)) return { kind: 'service' };
+  const person = context.people.personByToken(token);
+  return person ? { kind: 'person', person } : null;
+}
+
+function requestCaller(context: RouteContext, request: SimRequest): Caller {
+  // authenticate() has let only known tokens through.
+  const caller = callerOf(context, bearer(request.headers.authorization));
+  if (!caller) throw new Refusal(401, 'Unauthorized');
+  return caller;
+}
+
+/** `owner` as the caller reads it (undefined: as the world has it). */
+function ownerFor(context: RouteContext, caller: Caller, job: SimJob): OwnerView | undefined {
+  return caller.kind === 'person' ? context.people.ownerView(job) : undefined;
+}
+
+/** The jobs the caller lists in `project` (the service account: every job of the workspace, as ever). */
+function visibleJobs(context: RouteContext, caller: Caller, project: string | null, now: number): SimJob[] {
+  if (caller.kind === 'service') return context.world.visible(project, now);
+  const { person } = caller;
+  return context.world.jobs.filter((job) => job.createdAt <= now && context.people.sees(person, job, project));
 }
 
 export function failure(context: RouteContext, status: number, why: string): SimResponse {
@@ -35,11 +65,16 @@ export function failure(context: RouteContext, status: number, why: string): Sim
   return body === null ? { status, text: '' } : { status, json: body };
 }
 
-/** The `Project` header: which workspace the caller acts in (absent: all of the user's). */
-function workspace(context: RouteContext, request: SimRequest): string | null {
+/**
+ * The `Project` header: which workspace the caller acts in. Absent: every workspace for the
+ * service account (as the simulator always had it), the personal one for a person.
+ */
+function workspace(context: RouteContext, request: SimRequest, caller: Caller): string | null {
   const header = request.headers['project'];
-  const project = Array.isArray(header) ? header[0] : header;
-  if (project === undefined || project === '') return null;
+  const given = Array.isArray(header) ? header[0] : header;
+  const project = given === undefined || given === '' ? null : given;
+  if (caller.kind === 'person') return context.people.workspaceOf(project);
+  if (project === null) return null;
   if (!context.world.projects.some((candidate) => candidate.id === project)) throw new Refusal(403, 'Forbidden');
   return project;
 }
@@ -67,9 +102,12 @@ function bulkItems(request: SimRequest): Record<string, unknown>[] {
 }
 
 function jobFor(context: RouteContext, request: SimRequest, id: unknown): SimJob {
-  const project = workspace(context, request);
+  const caller = requestCaller(context, request);
+  const project = workspace(context, request, caller);
   const job = typeof id === 'string' ? context.world.find(id) : undefined;
-  if (!job || job.createdAt > context.clock.now() || (project !== null && job.project !== project)) throw new Refusal(404, 'Not Found');
+  const now = context.clock.now();
+  if (caller.kind === 'person') return context.people.jobFor(caller.person, job, project, now, context.foreignJobs);
+  if (!job || job.createdAt > now || (project !== null && job.project !== project)) throw new Refusal(404, 'Not Found');
   return job;
 }
 
@@ -142,7 +180,7 @@ function specFrom(item: Record<string, unknown>): NewJobSpec {
 export function authenticate(context: RouteContext): (request: SimRequest) => SimResponse | null {
   return (request) => {
     if (request.route === 'POST /auth/refresh') return null; // checks the refresh token itself
-    return context.tokens.isValidAccess(bearer(request.headers.authorization)) ? null : failure(context, 401, 'Unauthorized');
+    return callerOf(context, bearer(request.headers.authorization)) ? null : failure(context, 401, 'Unauthorized');
   };
 }
 
@@ -166,9 +204,12 @@ export function routes(context: RouteContext): Route[] {
       const filters = readFilters(source);
       const listing = readListing(source, dialect);
       const now = clock.now();
-      const jobs = world.visible(workspace(context, request), now).filter((job) => matches(world, job, filters, now));
+      const caller = requestCaller(context, request);
+      const jobs = visibleJobs(context, caller, workspace(context, request, caller), now).filter((job) =>
+        matches(world, job, filters, now, ownerFor(context, caller, job)?.createdBy),
+      );
       const found = paginate(jobs, listing);
-      return page(context, now, listing.itemsPerPage, found.items, found.next, flags);
+      return page(context, caller, now, listing.itemsPerPage, found.items, found.next, flags);
     }),
 
     route('GET', '/api/jobs/retrieve', (request) => {
@@ -179,9 +220,10 @@ export function routes(context: RouteContext): Route[] {
       const filters = readFilters(source);
       const now = clock.now();
       const job = jobFor(context, request, id);
+      const owner = ownerFor(context, requestCaller(context, request), job);
       // Filters apply to retrieve too: a job they exclude is not found.
-      if (!matches(world, job, filters, now)) throw new Refusal(404, 'Not Found');
-      return { status: 200, json: context.drift.apply(job.id, forDialect(jobJson(world, job, now, flags), dialect)) };
+      if (!matches(world, job, filters, now, owner?.createdBy)) throw new Refusal(404, 'Not Found');
+      return { status: 200, json: context.drift.apply(job.id, forDialect(jobJson(world, job, now, flags, owner), dialect)) };
     }),
 
     route('POST', '/api/jobs/search', (request) => {
@@ -194,25 +236,34 @@ export function routes(context: RouteContext): Route[] {
       const listing = readListing((key) => body[key], dialect);
       const query = typeof body['query'] === 'string' ? body['query'].toLowerCase() : '';
       const now = clock.now();
-      const jobs = world
-        .visible(workspace(context, request), now)
-        .filter((job) => matches(world, job, filters, now))
-        .filter((job) => query === '' || [job.id, job.name ?? '', job.app.name, job.app.title, job.createdBy].some((field) => field.toLowerCase().includes(query)));
+      const caller = requestCaller(context, request);
+      const jobs = visibleJobs(context, caller, workspace(context, request, caller), now).filter((job) => {
+        const createdBy = ownerFor(context, caller, job)?.createdBy ?? job.createdBy;
+        if (!matches(world, job, filters, now, createdBy)) return false;
+        return query === '' || [job.id, job.name ?? '', job.app.name, job.app.title, createdBy].some((field) => field.toLowerCase().includes(query));
+      });
       const found = paginate(jobs, listing);
-      return page(context, now, listing.itemsPerPage, found.items, found.next, flags);
+      return page(context, caller, now, listing.itemsPerPage, found.items, found.next, flags);
     }),
 
     route('POST', '/api/jobs', (request) => {
-      const project = workspace(context, request);
+      const caller = requestCaller(context, request);
+      const project = workspace(context, request, caller);
       const specs = bulkItems(request).map(specFrom);
       const now = clock.now();
-      const owner = context.tokens.username;
+      const owner = caller.kind === 'person' ? caller.person.username : context.tokens.username;
+      // A person's earlier jobs are the ones they see here, under the login they see on them.
+      const earlier =
+        caller.kind === 'person'
+          ? (job: SimJob): boolean => context.people.sees(caller.person, job, project) && context.people.ownerView(job).createdBy === owner
+          : (job: SimJob): boolean => job.createdBy === owner && job.project === project;
       for (const spec of specs) {
-        if (!spec.allowDuplicateJob && world.duplicateOf(spec, owner, project, now)) {
+        if (!spec.allowDuplicateJob && world.duplicateOf(spec, earlier, now)) {
           throw new Refusal(409, 'A job with the same parameters is already running (set allowDuplicateJob to start it anyway)');
         }
       }
       const created = specs.map((spec) => world.create(spec, owner, project, now));
+      for (const job of created) context.people.assign(job, caller);
       return ok(context, { responses: created.map((job) => ({ id: job.id })) });
     }),
 

@@ -116,12 +116,15 @@ export function statusJson(world: World, job: SimJob, now: number, flags: ReadFl
   };
 }
 
-/** A `Job` in the Kotlin shape (the caller applies `forDialect`). */
-export function jobJson(world: World, job: SimJob, now: number, flags: ReadFlags): Json {
+/**
+ * A `Job` in the Kotlin shape (the caller applies `forDialect`); `owner` as the caller reads it
+ * (default: as the world has it, the service account's view).
+ */
+export function jobJson(world: World, job: SimJob, now: number, flags: ReadFlags, owner?: { createdBy: string; project: string | null }): Json {
   const started = job.timeline.firstTime(['RUNNING'], now) !== null;
   return {
     id: job.id,
-    owner: { createdBy: job.createdBy, project: job.project },
+    owner: { createdBy: owner?.createdBy ?? job.createdBy, project: owner === undefined ? job.project : owner.project },
     updates: flags.includeUpdates ? world.updates(job, now).map(updateJson) : [],
     specification: {
       application: { name: job.app.name, version: job.app.version },
