@@ -45,6 +45,13 @@ const origin = text.refine((value) => {
   return parsed !== null && (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.origin === value.replace(/\/$/, '');
 }, 'must be a comma-separated list of origins like https://app.example.org (scheme, host and port only)');
 
+const redisUrl = text.superRefine((value, ctx) => {
+  const parsed = parseUrl(value);
+  if (parsed === null || (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:')) {
+    ctx.addIssue({ code: 'custom', message: 'must be a redis:// or rediss:// URL' });
+  }
+});
+
 /** How the gateway calls one backend. */
 const httpSettings = z.object({
   /** Deadline of one call, retries included. */
@@ -151,6 +158,8 @@ const configSchema = z.object({
   limits: limitSettings.partial().optional(),
   /** `INTROSPECTION=false` refuses introspection (GraphiQL and codegen use it, so it is on unless said). */
   introspection: z.boolean().optional(),
+  /** Several replicas share the live layer through this Redis (`REDIS_URL`); absent: in-process. */
+  redisUrl: redisUrl.optional(),
   /** Demo mode only: the simulated backends that take each caller's credential (`<BACKEND>_CREDENTIALS=forward`). */
   demoForwarding: z.array(z.enum(['ucloud', 'rime', 'dataManager', 'gpu'])).optional(),
 });
@@ -237,6 +246,7 @@ const env = z.object({
   AUTH_ISSUER: httpUrl.optional(),
   AUTH_AUDIENCE: text.optional(),
   AUTH_JWKS_URL: httpUrl.optional(),
+  REDIS_URL: redisUrl.optional(),
   UCLOUD_CREDENTIALS: credentialMode.optional(),
   RIME_CREDENTIALS: credentialMode.optional(),
   DATAMANAGER_CREDENTIALS: credentialMode.optional(),
@@ -280,7 +290,7 @@ function variableOf(path: readonly PropertyKey[]): string {
 function describe(name: string, message: string, value: string | undefined): string {
   // A URL can carry credentials of its own (`https://user:password@host`, `?token=`), so one
   // with either is named but not shown.
-  const hidden = value === undefined || SECRETS.has(name) || (URLS.has(name) && /[@?]/.test(value));
+  const hidden = value === undefined || SECRETS.has(name) || ((URLS.has(name) || name === 'REDIS_URL') && /[@?]/.test(value));
   return `${name} ${message}${hidden ? '' : ` (got ${JSON.stringify(value.slice(0, 80))})`}`;
 }
 
@@ -385,6 +395,7 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>>)
   return {
     ...(Object.keys(limits).length > 0 ? { limits } : {}),
     ...(demoForwarding.length > 0 ? { demoForwarding } : {}),
+    ...(v.REDIS_URL ? { redisUrl: v.REDIS_URL } : {}),
     port: v.PORT,
     host: v.HOST,
     ...(v.METRICS_PORT !== undefined ? { metricsPort: v.METRICS_PORT } : {}),

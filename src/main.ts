@@ -8,6 +8,8 @@ import { ConfigError, isDemo, loadConfig, type Config } from './config.js';
 import { startDemoBackends, type DemoBackends } from './demo.js';
 import { configureLog, log, LogFormatUnavailable } from './log.js';
 import { JOB_PROVIDERS } from './providers/job.js';
+import { useFingerprintKey } from './identity/fingerprint.js';
+import { connectRedisLive, type RedisLive } from './live/redis/index.js';
 import { createGateway } from './server.js';
 import { startTracing, type Tracing } from './tracing.js';
 
@@ -55,13 +57,20 @@ async function main(): Promise<void> {
     });
   }
 
-  const gateway = createGateway(config, { loopbackOrigins: demo !== null });
+  // Several replicas: the live layer goes through Redis, and credentials are named alike on every
+  // replica (one fingerprint key for all), before anyone is served.
+  const shared = config.redisUrl ? await joinReplicas(config.redisUrl) : null;
+  const gateway = createGateway(config, {
+    loopbackOrigins: demo !== null,
+    ...(shared ? { live: { transport: shared.transport, lease: shared.lease, replay: shared.replay }, liveState: () => shared.state } : {}),
+  });
   let url: string;
   try {
     url = await gateway.listen();
   } catch (error) {
     process.stderr.write(`Cannot listen on ${config.host}:${config.port}: ${(error as Error).message}\n`);
     await demo?.close();
+    await shared?.close();
     await tracing?.shutdown();
     process.exit(1);
   }
@@ -79,6 +88,7 @@ async function main(): Promise<void> {
     log.info(`${signal} received, stopping`);
     void (async () => {
       await gateway.close();
+      await shared?.close();
       await demo?.close();
       // The last spans (the shutdown's own upstream calls included) are exported before exit.
       await tracing?.shutdown().catch((error: unknown) => log.warn('traces could not be flushed', { error: (error as Error).message }));
@@ -113,6 +123,19 @@ main().catch((error: unknown) => {
   process.stderr.write(`Job Gateway could not start: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });
+
+async function joinReplicas(url: string): Promise<RedisLive> {
+  const shared = connectRedisLive(url, {
+    onState: (state) =>
+      state === 'connected'
+        ? log.info('live layer shared through Redis')
+        : log.warn('Redis cannot be reached: each replica watches for its own subscribers until it is back'),
+  });
+  const key = await shared.sharedFingerprintKey();
+  if (key) useFingerprintKey(key);
+  else log.warn('no shared fingerprint key (Redis unreachable at start): watchers of forwarded credentials are not shared with other replicas');
+  return shared;
+}
 
 /** The OTLP traces endpoint without any query or credentials, for the start-up record. */
 function otlpEndpoint(): string {

@@ -26,6 +26,8 @@ export interface MetricsSources {
   live: () => LiveStats;
   /** Tolerated payload anomalies, read at every scrape (process-wide tally). */
   anomalies: AnomalyLog;
+  /** Several replicas: whether the live layer reaches Redis now; absent in one process. */
+  shared?: () => 'connected' | 'degraded';
 }
 
 export interface GatewayMetrics {
@@ -216,6 +218,17 @@ export function createMetrics(sources: MetricsSources): GatewayMetrics {
       this.set(live().follows);
     },
   });
+  if (sources.shared) {
+    const shared = sources.shared;
+    new Gauge({
+      name: 'jobgateway_live_redis_connected',
+      help: 'Several replicas: 1 while the live layer is shared through Redis, 0 while Redis cannot be reached (each replica then watches for its own subscribers)',
+      registers,
+      collect() {
+        this.set(shared() === 'connected' ? 1 : 0);
+      },
+    });
+  }
   new Counter({
     name: 'jobgateway_live_poll_rounds_total',
     help: 'Poll rounds done by the live layer, by backend and kind (jobs: status/logs, list: jobsUpdated)',

@@ -74,8 +74,10 @@ export interface Gateway {
 export interface GatewayOptions {
   /** Tunes token verification (`AUTH_MODE=jwt`): key refetch cooldown, issuer timeout (tests). */
   auth?: JwtVerifierOptions;
-  /** Instruments the live layer (benchmarks). */
+  /** Instruments the live layer (benchmarks), or shares it between replicas (transport, lease, replay). */
   live?: LiveHubOptions;
+  /** Several replicas: whether the shared live layer reaches Redis now (metrics, readiness detail). */
+  liveState?: () => 'connected' | 'degraded';
   /**
    * How long `close()` keeps serving after readiness has gone 503, so that a load balancer stops
    * sending new work before connections drain (0: drain at once).
@@ -87,7 +89,11 @@ export interface GatewayOptions {
 
 export function createGateway(config: Config, options: GatewayOptions = {}): Gateway {
   // Read at scrape time only, after `services` exists.
-  const metrics = createMetrics({ live: () => services.live.stats(), anomalies: upstreamAnomalies });
+  const metrics = createMetrics({
+    live: () => services.live.stats(),
+    anomalies: upstreamAnomalies,
+    ...(options.liveState ? { shared: options.liveState } : {}),
+  });
   const backends = withHttpObserver(metrics.upstream, () => createBackends(config));
   const forwarding: ReadonlySet<JobProvider> = new Set([...backends.values()].filter((backend) => backend.credentials === 'forward').map((backend) => backend.id));
   const authenticate = authenticatorFor(config.auth, options.auth);
@@ -123,7 +129,9 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
       useCallerScopes(),
       ...(config.introspection === false ? [useNoIntrospection()] : []),
       useRequestErrors(),
-      useReadinessCheck({ endpoint: READINESS_PATH, check: () => accepting }),
+      // Never unready for Redis: a degraded live layer still serves (each replica watches for its
+      // own subscribers), so the detail is told, not acted on.
+      useReadinessCheck({ endpoint: READINESS_PATH, check: () => (accepting ? readinessDetail(options.liveState?.()) : false) }),
       // A simple (form, text/plain) POST or a GET without this header is refused: no page can make a
       // visitor's browser send an operation without a CORS preflight.
       useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
@@ -352,6 +360,15 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
       return closing;
     },
   };
+}
+
+/** `true`, or, with several replicas, a 200 that says how the live layer is shared. */
+function readinessDetail(live: 'connected' | 'degraded' | undefined): true | Response {
+  if (live === undefined) return true;
+  return new Response(JSON.stringify({ ready: true, live: live === 'connected' ? 'shared' : 'degraded: Redis unreachable, watching locally' }), {
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+  });
 }
 
 /** A WebSocket close reason is at most 123 bytes. */

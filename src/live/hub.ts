@@ -11,6 +11,7 @@ import { listListener, ListWatcher } from './list-watcher.js';
 import type { JobEvent } from './news.js';
 import { WatcherRegistry } from './registry.js';
 import { RoundTally, type RoundCounts } from './round-tally.js';
+import type { LiveReplay } from './replay.js';
 import { LocalTransport, type LiveTransport } from './transport.js';
 
 /** The backends one subscriber can read, and whose credential each is read with. */
@@ -42,6 +43,8 @@ export interface LiveHubOptions {
   transport?: LiveTransport;
   /** Whether this process may watch a key; always unless given (several replicas: one holder each). */
   lease?: WatchLease;
+  /** What the holder of a key published so far, for watchers on other replicas (several replicas). */
+  replay?: LiveReplay;
 }
 
 /**
@@ -78,10 +81,12 @@ export class LiveHub {
       // Shared work outlives the request that started it: its logs and spans are nobody's request's.
       start: (watcher) => outsideRequest(() => this.startWatching(watcher)),
       stop: (watcher) => this.stopWatching(watcher),
+      retired: (watcher) => watcher.dispose(),
     });
     this.lists = new WatcherRegistry(lease, {
       start: (list) => outsideRequest(() => list.start()),
-      stop: (list) => list.stop(),
+      stop: (list) => list.pause(),
+      retired: (list) => list.stop(),
       // A caller's credential is not kept past their subscription: only the gateway's own lists linger.
       lingerMs: (list) => (list.key.credential === SERVICE_CREDENTIAL ? LIST_GRACE_MS : 0),
     });
@@ -184,10 +189,14 @@ export class LiveHub {
       feed = feedFor(provider, this.intervalMs, this.rounds.counter(watcher.key.backend, 'jobs'));
       this.feeds.set(name, feed);
     }
+    watcher.lead(true);
     feed.add(watcher);
+    // Taken over from another replica while subscribers were waiting: they need the stream now.
+    if (watcher.subscribers > 0) feed.subscribed(watcher);
   }
 
   private stopWatching(watcher: JobWatcher): void {
+    watcher.lead(false);
     const name = scopeString(watcher.key);
     const feed = this.feeds.get(name);
     if (!feed) return;
@@ -217,7 +226,7 @@ export class LiveHub {
   private async subscribe<T>(key: JobKey, provider: Provider, open: (watcher: JobWatcher, feed: JobFeed | undefined) => T): Promise<T> {
     this.assertOpen();
     const watcher = this.jobs.open(key, () => {
-      const created = new JobWatcher(key, this.transport, (idle) => this.jobs.idle(idle), this.options.onChange);
+      const created = new JobWatcher(key, this.transport, (idle) => this.jobs.idle(idle), this.options.onChange, this.options.replay);
       this.readers.set(created, provider);
       return created;
     });

@@ -5,7 +5,8 @@ import { Channel } from './channel.js';
 import { LiveError, shuttingDown } from './errors.js';
 import type { JobKey } from './key.js';
 import type { JobNews, LiveNews } from './news.js';
-import { HISTORY_ENTRIES, lastOf, OutputHistory } from './output-history.js';
+import { HISTORY_ENTRIES, lastOf, OutputHistory, streamOf } from './output-history.js';
+import { NO_REPLAY, type LiveReplay, type ReplayState } from './replay.js';
 import type { Closing, LiveTransport } from './transport.js';
 
 type Readers = 'status' | 'logs';
@@ -30,6 +31,15 @@ export class JobWatcher {
   private readonly readers: Record<Readers, number> = { status: 0, logs: 0 };
   private joining = 0;
   private readonly first = deferred();
+  /** This process reads the backend for the key (it holds the lease); otherwise it mirrors the holder's news. */
+  private leading = false;
+  /** Another replica's news heard before what it had published so far was loaded. */
+  private pending: [LiveNews | Closing, number | undefined][] | null = null;
+  /** The newest of the holder's news this mirror has taken in (its `seq`). */
+  private lastSeq = Number.NEGATIVE_INFINITY;
+  private readonly unlisten: () => void;
+  /** Output heard from the previous holder, per rank and stream (characters): what a reading from the start repeats. */
+  private inherited: Map<string, number> | null = null;
 
   constructor(
     readonly key: JobKey,
@@ -37,7 +47,33 @@ export class JobWatcher {
     private readonly onIdle: (watcher: JobWatcher) => void,
     /** Instrumentation: told of every change before subscribers are (benchmarks measure delivery from here). */
     private readonly onChange?: (job: Job) => void,
-  ) {}
+    /** Where another replica's news so far are kept (several replicas); nothing in one process. */
+    replay: LiveReplay = NO_REPLAY,
+  ) {
+    // While another replica holds the key, this watcher keeps what that one publishes, so that its
+    // own subscribers get the job and the output so far, and so that it can take over from there.
+    this.unlisten = transport.subscribe(key, (news, seq) => this.hear(news, seq));
+    if (replay !== NO_REPLAY) {
+      this.pending = [];
+      replay.load(key).then(
+        (state) => this.loaded(state),
+        () => this.loaded(null),
+      );
+    }
+  }
+
+  /** This process reads the backend for the key from now on (true), or no longer (false). */
+  lead(leading: boolean): void {
+    // Taking over with output heard from the holder: the backend is read from the start again, and
+    // what was already delivered must not be delivered twice.
+    if (leading && !this.leading && this.history.size > 0) this.inherited = this.history.charsByStream();
+    this.leading = leading;
+  }
+
+  /** Let go for good: it hears nothing more. */
+  dispose(): void {
+    this.unlisten();
+  }
 
   get id(): string {
     return this.key.target.id;
@@ -144,7 +180,7 @@ export class JobWatcher {
   appendLogs(entries: readonly LogEntry[]): void {
     if (this.drained) return;
     this.outputRead = true;
-    const kept = entries.filter((entry) => entry.text !== '');
+    const kept = this.withoutInherited(entries).filter((entry) => entry.text !== '');
     if (kept.length === 0) return;
     this.history.add(kept);
     this.publish({ type: 'logs', entries: kept });
@@ -212,6 +248,71 @@ export class JobWatcher {
     replay(channel);
     if (channel.isOpen) unsubscribe = this.transport.subscribe(this.key, (news) => hear(channel, news));
     return channel;
+  }
+
+  /** `entries` less what the previous holder already delivered (see `lead`). */
+  private withoutInherited(entries: readonly LogEntry[]): readonly LogEntry[] {
+    const inherited = this.inherited;
+    if (!inherited) return entries;
+    const out: LogEntry[] = [];
+    for (const entry of entries) {
+      const stream = streamOf(entry);
+      const left = inherited.get(stream) ?? 0;
+      if (left >= entry.text.length) {
+        inherited.set(stream, left - entry.text.length);
+        continue;
+      }
+      inherited.set(stream, 0);
+      out.push(left > 0 ? { ...entry, text: entry.text.slice(left) } : entry);
+    }
+    if ([...inherited.values()].every((left) => left === 0)) this.inherited = null;
+    return out;
+  }
+
+  private hear(news: LiveNews | Closing, seq: number | undefined): void {
+    if (this.leading) return;
+    if (this.pending) this.pending.push([news, seq]);
+    else this.mirror(news, seq);
+  }
+
+  private loaded(state: (ReplayState & { seq?: number }) | null): void {
+    const heard = this.pending ?? [];
+    this.pending = null;
+    if (state && !this.leading) {
+      if (state.job && this.current === null) this.adopt(state.job);
+      if (this.history.size === 0 && state.entries.length > 0) {
+        this.outputRead = true;
+        this.history.add(state.entries);
+      }
+      if (state.logsEnded) this.drained = true;
+      if (state.seq !== undefined) this.lastSeq = state.seq;
+    }
+    for (const [news, seq] of heard) this.mirror(news, seq);
+  }
+
+  /** Takes in one of the holder's news, once, in its order. */
+  private mirror(news: LiveNews | Closing, seq: number | undefined): void {
+    if (this.leading) return;
+    if (seq !== undefined) {
+      if (seq <= this.lastSeq) return;
+      this.lastSeq = seq;
+    }
+    if (news.type === 'snapshot') {
+      if (this.terminal && !isTerminal(news.job.state)) return;
+      this.adopt(news.job);
+    } else if (news.type === 'logs') {
+      this.outputRead = true;
+      this.history.add(news.entries);
+    } else if (news.type === 'logsEnd') {
+      this.drained = true;
+    }
+  }
+
+  /** The holder's snapshot as this watcher's own: a takeover diffs against it, so nothing is told twice. */
+  private adopt(job: Job): void {
+    this.current = job;
+    this.print = fingerprint(job);
+    this.first.resolve();
   }
 
   private publish(news: JobNews): void {

@@ -76,7 +76,14 @@ export class ListWatcher {
     this.onIdle(this);
   }
 
+  /** Another replica reads the backend for this list now (its lease went there): no rounds here. */
+  pause(): void {
+    this.leased = false;
+    this.cycle.pause();
+  }
+
   stop(): void {
+    this.leased = false;
     this.cycle.stop();
   }
 

@@ -10,6 +10,17 @@ export class OutputHistory {
   private chars = 0;
   private truncated = false;
 
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /** Characters kept per rank and stream (`0/STDOUT`): how much of each a reading from the start repeats. */
+  charsByStream(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const entry of this.entries) counts.set(streamOf(entry), (counts.get(streamOf(entry)) ?? 0) + entry.text.length);
+    return counts;
+  }
+
   add(entries: readonly LogEntry[]): void {
     for (const entry of entries) {
       this.entries.push(entry);
@@ -42,6 +53,11 @@ export class OutputHistory {
     }
     for (const entry of this.entries) push(entry);
   }
+}
+
+/** The rank and stream an entry continues. */
+export function streamOf(entry: LogEntry): string {
+  return `${entry.rank}/${entry.stream}`;
 }
 
 /** The last `count` of `entries` (none for 0). */

@@ -12,8 +12,10 @@ export interface Watcher<K extends WatchKey> {
 export interface WatcherLifecycle<W> {
   /** This process holds the key's lease: read the backend for `watcher` from now on. */
   start(watcher: W): void;
-  /** The watcher is let go: it reads nothing more. */
+  /** The watcher reads nothing more: let go, or its lease went to another replica. */
   stop(watcher: W): void;
+  /** The watcher is let go for good (after `stop`). */
+  retired?(watcher: W): void;
   /** How long an idle watcher is kept, reading nothing, so that a subscriber coming back finds what it knew. */
   lingerMs?: number | ((watcher: W) => number);
 }
@@ -22,6 +24,8 @@ interface Entry<W> {
   readonly watcher: W;
   grant: LeaseGrant | null;
   linger: NodeJS.Timeout | null;
+  /** The next attempt at the lease, while another replica holds it. */
+  retry: NodeJS.Timeout | null;
 }
 
 export class WatcherRegistry<K extends WatchKey, W extends Watcher<K>> {
@@ -54,21 +58,52 @@ export class WatcherRegistry<K extends WatchKey, W extends Watcher<K>> {
       found.linger = null;
       return found.watcher;
     }
-    const entry: Entry<W> = { watcher: create(), grant: null, linger: null };
+    const entry: Entry<W> = { watcher: create(), grant: null, linger: null, retry: null };
     this.entries.set(name, entry);
-    this.lease.acquire(key).then(
+    this.acquire(name, entry);
+    return entry.watcher;
+  }
+
+  /**
+   * Asks for the key's lease; without it another replica reads the backend for the key and its news
+   * come through the transport. That replica may die: while this one has subscribers it asks again.
+   */
+  private acquire(name: string, entry: Entry<W>): void {
+    const current = () => this.entries.get(name) === entry && !this.closed;
+    this.lease.acquire(entry.watcher.key).then(
       (grant) => {
-        if (this.entries.get(name) !== entry) {
+        if (!current()) {
           grant?.release();
           return;
         }
+        if (!grant) {
+          this.retryLater(name, entry);
+          return;
+        }
         entry.grant = grant;
-        // Without the grant another replica reads the backend for this key: its news come through the transport.
-        if (grant) this.lifecycle.start(entry.watcher);
+        this.lifecycle.start(entry.watcher);
+        void grant.lost.then(() => {
+          if (entry.grant !== grant || !current()) return;
+          // Another replica reads the backend for this key now: this one listens to it instead.
+          entry.grant = null;
+          this.lifecycle.stop(entry.watcher);
+          this.retryLater(name, entry);
+        });
       },
-      (error: unknown) => log.warn('live lease could not be acquired', { key: name, error: (error as Error).message }),
+      (error: unknown) => {
+        log.warn('live lease could not be acquired', { key: name, error: (error as Error).message });
+        if (current()) this.retryLater(name, entry);
+      },
     );
-    return entry.watcher;
+  }
+
+  private retryLater(name: string, entry: Entry<W>): void {
+    if (!Number.isFinite(this.lease.retryMs) || entry.retry) return;
+    entry.retry = setTimeout(() => {
+      entry.retry = null;
+      if (this.entries.get(name) === entry && !this.closed && !entry.grant) this.acquire(name, entry);
+    }, this.lease.retryMs);
+    entry.retry.unref?.();
   }
 
   /** Told by a watcher that it became idle: it stops now, or after the linger unless someone comes back. */
@@ -99,7 +134,9 @@ export class WatcherRegistry<K extends WatchKey, W extends Watcher<K>> {
     if (this.entries.get(name) !== entry) return;
     this.entries.delete(name);
     if (entry.linger) clearTimeout(entry.linger);
+    if (entry.retry) clearTimeout(entry.retry);
     this.lifecycle.stop(entry.watcher);
+    this.lifecycle.retired?.(entry.watcher);
     entry.grant?.release();
   }
 }

@@ -11,7 +11,11 @@ export interface Closing {
 }
 const CLOSING: Closing = { type: 'closing' };
 
-export type Listener = (news: LiveNews | Closing) => void;
+/**
+ * Hears news of a key. `seq` orders the news of a key across replicas (it grows with every news the
+ * key's holder publishes); in one process there is none.
+ */
+export type Listener = (news: LiveNews | Closing, seq?: number) => void;
 
 export interface LiveTransport {
   publish(key: WatchKey, news: LiveNews): void;

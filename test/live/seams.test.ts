@@ -56,7 +56,7 @@ function registry(lease: WatchLease, lingerMs = 0): { watchers: WatcherRegistry<
 describe('the watcher registry', () => {
   it('one watcher per key, started under its lease, stopped and released when idle', async () => {
     const released: WatchKey[] = [];
-    const lease: WatchLease = { acquire: async (key): Promise<LeaseGrant> => ({ release: () => released.push(key) }) };
+    const lease: WatchLease = { retryMs: Infinity, acquire: async (key): Promise<LeaseGrant> => ({ release: () => released.push(key), lost: new Promise(() => undefined) }) };
     const { watchers, started, stopped } = registry(lease);
     const key = jobKey('GPU', '1');
     const first = watchers.open(key, () => new Probe(key));
@@ -71,7 +71,7 @@ describe('the watcher registry', () => {
   });
 
   it('does not read the backend for a key another process holds', async () => {
-    const { watchers, started } = registry({ acquire: async () => null });
+    const { watchers, started } = registry({ retryMs: Infinity, acquire: async () => null });
     const key = listKey('RIME');
     watchers.open(key, () => new Probe(key));
     await Promise.resolve();
@@ -80,7 +80,7 @@ describe('the watcher registry', () => {
   });
 
   it('keeps an idle watcher for the linger, and a comeback keeps it', async () => {
-    const { watchers, stopped } = registry({ acquire: async () => ({ release: () => undefined }) }, 20);
+    const { watchers, stopped } = registry({ retryMs: Infinity, acquire: async () => ({ release: () => undefined, lost: new Promise<void>(() => undefined) }) }, 20);
     const key = listKey('GPU');
     const list = watchers.open(key, () => new Probe(key));
     list.idle = true;
@@ -91,6 +91,47 @@ describe('the watcher registry', () => {
     watchers.idle(list);
     await new Promise((resolve) => setTimeout(resolve, 40));
     expect(stopped).toEqual([list]);
+  });
+});
+
+describe('the watcher registry across replicas', () => {
+  it('asks again for a lease another replica holds, and starts the watcher once it is granted', async () => {
+    let holder: 'other' | 'free' = 'other';
+    const lease: WatchLease = {
+      retryMs: 10,
+      acquire: async () => (holder === 'free' ? { release: () => undefined, lost: new Promise<void>(() => undefined) } : null),
+    };
+    const { watchers, started } = registry(lease);
+    const key = jobKey('GPU', '7');
+    const watcher = watchers.open(key, () => new Probe(key));
+    await new Promise((resolve) => setTimeout(resolve, 35));
+    expect(started).toEqual([]);
+    holder = 'free';
+    await new Promise((resolve) => setTimeout(resolve, 35));
+    expect(started).toEqual([watcher]);
+  });
+
+  it('a lease taken away stops the watcher, which keeps its key and asks again', async () => {
+    let lose: () => void = () => undefined;
+    let grants = 0;
+    const lease: WatchLease = {
+      retryMs: 10,
+      acquire: async () => {
+        grants++;
+        return grants === 1 ? { release: () => undefined, lost: new Promise<void>((resolve) => (lose = resolve)) } : null;
+      },
+    };
+    const { watchers, started, stopped } = registry(lease);
+    const key = jobKey('RIME', '3');
+    const watcher = watchers.open(key, () => new Probe(key));
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(started).toEqual([watcher]);
+    lose();
+    await new Promise((resolve) => setTimeout(resolve, 35));
+    expect(stopped).toEqual([watcher]);
+    expect(watchers.get(key)).toBe(watcher);
+    expect(grants).toBeGreaterThan(2);
   });
 });
 
