@@ -1,4 +1,4 @@
-import type { JobFilter, Provider } from '../providers/contract.js';
+import type { JobFilter, ListRequest, Provider } from '../providers/contract.js';
 import { isProviderError, ProviderError } from '../providers/errors.js';
 import { describeSkipped } from '../providers/tolerance.js';
 import type { Job, JobProvider } from '../providers/job.js';
@@ -35,10 +35,11 @@ export async function listMerged(
   filter: JobFilter,
   first: number,
   after: SortKey | null,
-  signal?: AbortSignal,
+  options: Pick<ListRequest, 'signal' | 'fields'> = {},
 ): Promise<MergedPage> {
+  const { signal } = options;
   const wanted = first + 1;
-  const all = providers.map((provider) => new ProviderStream(provider, filter, after, wanted, signal));
+  const all = providers.map((provider) => new ProviderStream(provider, filter, after, wanted, options));
   let streams = all;
   const failures: ProviderError[] = [];
   const jobs: Job[] = [];

@@ -1,4 +1,4 @@
-import type { JobFilter, Provider } from '../providers/contract.js';
+import type { JobFilter, ListRequest, Provider } from '../providers/contract.js';
 import { ProviderError } from '../providers/errors.js';
 import { matchesFilter } from '../providers/filter.js';
 import type { Job } from '../providers/job.js';
@@ -37,7 +37,7 @@ export class ProviderStream {
     private readonly filter: JobFilter,
     private readonly after: SortKey | null,
     private readonly pageSize: number,
-    private readonly signal?: AbortSignal,
+    private readonly options: Pick<ListRequest, 'signal' | 'fields'> = {},
   ) {}
 
   /** Items the pages read so far left out (unreadable identity); null when none. */
@@ -85,7 +85,8 @@ export class ProviderStream {
       createdAtOrBefore: this.after ? new Date(this.after.createdAtMs) : null,
       pageSize: this.nextPageSize(),
       pageToken: this.token,
-      signal: this.signal,
+      signal: this.options.signal,
+      fields: this.options.fields ?? null,
     });
     this.pages++;
     this.skippedItems = mergeSkipped(this.skippedItems, page.skipped ?? null);

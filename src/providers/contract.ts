@@ -29,7 +29,13 @@ export interface ListRequest {
   pageSize: number;
   /** Continuation of this same listing, from the previous page's `nextPageToken`. */
   pageToken?: string | null;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
+  /**
+   * The job fields the caller will read (GraphQL field names of `Job` and its implementations):
+   * a backend asks for its heavy parts (UCloud's updates and parameters, RIME's full view) only
+   * when one of these needs them. Absent or null: every field may be read.
+   */
+  fields?: ReadonlySet<string> | null;
 }
 
 export interface ListPage {

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Pool } from 'undici';
+import { interceptors, Pool, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { backoffDelay } from './backoff.js';
 import type { CallOptions } from './contract.js';
@@ -185,19 +185,26 @@ function errorCodeOf(error: unknown): string | undefined {
 export class HttpClient {
   readonly provider: JobProvider;
   private readonly pool: Pool;
+  /**
+   * The pool behind undici's in-flight deduplication: identical GETs under way at the same time
+   * (same path, query and headers, so the same credential) share one request and its answer.
+   */
+  private readonly dispatcher: Dispatcher;
   private readonly basePath: string;
   private readonly options: HttpClientOptions & typeof DEFAULTS;
   private readonly observer: HttpObserver | undefined;
+  private readonly originUrl: string;
   /** False for a client made by `withAuth`: the pool is its parent's to close. */
   private readonly ownsPool: boolean;
 
   /** `sharing`: another client's connections (see `withAuth`); absent, a pool of its own. */
-  constructor(options: HttpClientOptions, sharing?: { pool: Pool }) {
+  constructor(options: HttpClientOptions, sharing?: { pool: Pool; dispatcher: Dispatcher }) {
     this.options = { ...DEFAULTS, ...options };
     this.provider = options.provider;
     this.observer = options.observer ?? ambientObserver;
     const url = new URL(options.baseUrl);
     this.basePath = url.pathname.replace(/\/+$/, '');
+    this.originUrl = url.origin;
     this.ownsPool = sharing === undefined;
     this.pool =
       sharing?.pool ??
@@ -208,6 +215,12 @@ export class HttpClient {
         headersTimeout: 0,
         bodyTimeout: 0,
       });
+    this.dispatcher =
+      sharing?.dispatcher ??
+      this.pool.compose(
+        // A trace header differs per request; it must not keep identical reads apart.
+        interceptors.deduplicate({ methods: ['GET'], excludeHeaderNames: ['traceparent', 'tracestate', 'baggage'], maxBufferSize: this.options.maxResponseBytes }),
+      );
   }
 
   /**
@@ -217,7 +230,7 @@ export class HttpClient {
    */
   withAuth(auth: HttpAuth): HttpClient {
     const { authenticate: _authenticate, onUnauthorized: _onUnauthorized, ...rest } = this.options;
-    return new HttpClient({ ...rest, ...auth, ...(this.observer ? { observer: this.observer } : {}) }, { pool: this.pool });
+    return new HttpClient({ ...rest, ...auth, ...(this.observer ? { observer: this.observer } : {}) }, { pool: this.pool, dispatcher: this.dispatcher });
   }
 
   get origin(): string {
@@ -274,7 +287,9 @@ export class HttpClient {
         const auth = this.options.authenticate ? await this.options.authenticate(signable) : {};
         secrets = headerSecrets(auth);
         sentAt = performance.now();
-        const response = await this.pool.request({
+        const response = await this.dispatcher.request({
+          // The pool knows its origin; the deduplication interceptor keys on it.
+          origin: this.originUrl,
           method: request.method,
           path: signable.query ? `${signable.fullPath}?${signable.query}` : signable.fullPath,
           headers: {

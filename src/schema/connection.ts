@@ -7,6 +7,7 @@ import { sortKeyOf, type SortKey } from '../listing/order.js';
 import { ProviderError } from '../providers/errors.js';
 import { providerErrorFields, ProviderErrorRef } from './provider-error.js';
 import { builder } from './builder.js';
+import { selectedFields } from './selection.js';
 import { JobProviderEnum, JobStateEnum } from './enums.js';
 import { JobRef } from './job.js';
 
@@ -82,14 +83,16 @@ builder.queryField('jobs', (t) =>
       after: t.arg.string({ required: false, description: 'Return the jobs after this cursor (an edge `cursor` or `pageInfo.endCursor`).' }),
       filter: t.arg({ type: JobFilterInput, required: false, description: 'Which jobs to list; all when absent.' }),
     },
-    resolve: async (_root, args, context) => {
+    resolve: async (_root, args, context, info) => {
       const first = args.first ?? DEFAULT_PAGE_SIZE;
       const after = args.after ? afterCursor(args.after) : null;
       const filter: JobFilter = args.filter ?? {};
       const wanted = filter.providers && filter.providers.length > 0 ? filter.providers : null;
       const { backends } = context;
       const providers = [...backends.providers.values()].filter((p) => !wanted || wanted.includes(p.id));
-      const page = await listMerged(providers, filter, first, after, context.signal);
+      // What the page shows of each job decides how much each backend is asked for.
+      const fields = selectedFields(info, ['edges', 'node']);
+      const page = await listMerged(providers, filter, first, after, { signal: context.signal, fields });
       // A backend this request brought no credential for is not called, and says so.
       const unauthenticated = [...backends.missing].filter((id) => !wanted || wanted.includes(id)).map((id) => backends.unauthenticated(id));
       const disabled: ProviderError[] = (wanted ?? [])

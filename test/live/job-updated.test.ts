@@ -205,9 +205,11 @@ describe('jobUpdated', () => {
     await until(() => live.stats().jobWatchers === 0, 5_000, 'the watchers to stop');
     await new Promise((resolve) => setTimeout(resolve, INTERVAL_MS * 4));
     const rounds = live.stats().rounds.DATA_MANAGER!.jobs - roundsBefore;
-    // One listing per first snapshot and one per round, whatever the number followed; never a get per instance.
+    // At most one listing per first snapshot and one per round, whatever the number followed (a
+    // first read and a round in flight at once share one request); never a get per instance.
     expect(dm.server.count('GET /instance/:id')).toBe(0);
-    expect(dm.server.count('GET /instance')).toBe(ids.length + rounds);
+    expect(dm.server.count('GET /instance')).toBeLessThanOrEqual(ids.length + rounds);
+    expect(dm.server.count('GET /instance')).toBeGreaterThanOrEqual(rounds);
   });
 
   it('unsubscribing stops polling: the watcher goes, and so do the requests', async () => {

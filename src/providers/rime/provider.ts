@@ -5,10 +5,11 @@ import type { CredentialOf } from '../credentials.js';
 import { getEach } from '../concurrency.js';
 import type { CallOptions, GetResult, JobOperation, ListPage, ListRequest, LogEntry, LogPoll, Provider, ProviderOptions } from '../contract.js';
 import { ProviderError } from '../errors.js';
+import { readsAny } from '../fields.js';
 import type { Job, JobState } from '../job.js';
 import { RimeClient, rimeTransport, type ListJobsQuery } from './client.js';
 import { CANCELLABLE_TYPES, toJob, toJobState, toRimeStatuses, terminationText } from './map.js';
-import type { JobMetadata } from './wire.js';
+import type { JobMetadata, JobView } from './wire.js';
 
 /** ListJobs pages are cheap next to one GetJob per job, so a listing reads big pages. */
 const MIN_PAGE_SIZE = 100;
@@ -18,8 +19,10 @@ const MAX_PAGE_SIZE = 1_000;
 /** RIME has no batch get: one GetJob per id, this many at a time. */
 const GET_CONCURRENCY = 8;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Progress is part of the job's fields, so every read asks for it. */
+/** Progress is part of the job's fields: every get asks for it, a list read when a field needs it. */
 const VIEW = 'JOB_VIEW_FULL';
+/** The job fields read off what only the full view carries: the progress and its text (map.ts). */
+const FULL_VIEW_FIELDS = ['progressText', 'testRunStatus', 'testBatches', 'testRunId'] as const;
 
 /**
  * The status set to send for a state filter: `undefined` for no status filter, an empty list when
@@ -95,10 +98,12 @@ export class RimeProvider implements Provider<'RIME'> {
 
   async list(request: ListRequest): Promise<ListPage> {
     const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(MIN_PAGE_SIZE, Math.trunc(request.pageSize)));
+    // The full view costs RIME more and weighs more on the wire: only for the fields that need it.
+    const view: JobView = readsAny(request.fields, FULL_VIEW_FIELDS) ? VIEW : 'JOB_VIEW_BASIC';
     let query: ListJobsQuery;
     if (request.pageToken) {
       // The token carries the first page's query; sending both is an error.
-      query = { pageToken: request.pageToken, pageSize, view: VIEW };
+      query = { pageToken: request.pageToken, pageSize, view };
     } else {
       const selectedStatuses = statusFilter(request.filter.states);
       if (selectedStatuses?.length === 0) return { jobs: [], nextPageToken: null };
@@ -107,7 +112,7 @@ export class RimeProvider implements Provider<'RIME'> {
       query = {
         firstPageQuery: { selectedStatuses, objectId: request.filter.project ?? null },
         pageSize,
-        view: VIEW,
+        view,
       };
     }
     const page = await this.client.listJobs(query, { signal: request.signal });

@@ -4,6 +4,7 @@ import { backendOf, type Backend } from '../backend.js';
 import { chunk, getInBatches } from '../concurrency.js';
 import type { CallOptions, CreatedJob, GetResult, JobStreamEvent, ListPage, ListRequest, Provider, ProviderOptions } from '../contract.js';
 import { ProviderError } from '../errors.js';
+import { readsAny } from '../fields.js';
 import type { JobState } from '../job.js';
 import { UCloudClient, ucloudTransport } from './client.js';
 import { foldFrame, logEntries } from './follow.js';
@@ -33,6 +34,18 @@ const UCLOUD_STATES: Readonly<Record<JobState, readonly string[] | null>> = {
 /** What every read asks for: the updates (history, finish time, status text) and the parameters. */
 const READ_FLAGS = { includeUpdates: true, includeParameters: true } as const;
 
+/** The job fields read off `updates` (see map.ts), and off the parameters. */
+const UPDATES_FIELDS = ['finishedAt', 'runningTimeSeconds', 'statusMessage', 'timeAllocationSeconds', 'outputFolder', 'updates'] as const;
+const PARAMETERS_FIELDS = ['parameters'] as const;
+
+/** A list read's flags: the updates and the parameters only when a field the caller reads needs them. */
+function listFlags(fields: ReadonlySet<string> | null | undefined): { includeUpdates?: true; includeParameters?: true } {
+  return {
+    ...(readsAny(fields, UPDATES_FIELDS) ? { includeUpdates: true } : {}),
+    ...(readsAny(fields, PARAMETERS_FIELDS) ? { includeParameters: true } : {}),
+  };
+}
+
 export class UCloudProvider implements Provider<'UCLOUD'> {
   readonly id = 'UCLOUD' as const;
   readonly listOrder = 'newest-first' as const;
@@ -58,7 +71,7 @@ export class UCloudProvider implements Provider<'UCLOUD'> {
       next: request.pageToken ?? undefined,
       sortBy: 'CREATED_AT',
       sortDirection: 'descending',
-      ...READ_FLAGS,
+      ...listFlags(request.fields),
       ...(filterState !== undefined ? { filterState } : {}),
       ...(filter.owner != null ? { filterCreatedBy: filter.owner } : {}),
       ...(filter.createdAfter != null ? { filterCreatedAfter: filter.createdAfter.getTime() } : {}),

@@ -77,6 +77,8 @@ export class SimServer {
   readonly httpServer: Server;
   readonly requests: RecordedRequest[] = [];
   private readonly counters = new Map<string, number>();
+  /** Bytes of response bodies sent per route key (what a caller had to read; benchmarks weigh it). */
+  private readonly sentBytes = new Map<string, number>();
   private readonly abandoned = new Map<string, number>();
   private closing = false;
   private readonly sockets = new Set<Socket>();
@@ -146,6 +148,16 @@ export class SimServer {
     return Object.fromEntries(this.counters);
   }
 
+  /** Bytes of response bodies sent per route key (`GET /v1/jobs`), faulted answers included; streams are not counted. */
+  bytesSent(route?: string): number {
+    if (route === undefined) return [...this.sentBytes.values()].reduce((a, b) => a + b, 0);
+    return this.sentBytes.get(route) ?? 0;
+  }
+
+  byteCounts(): Record<string, number> {
+    return Object.fromEntries(this.sentBytes);
+  }
+
   /** Counts something that is not an HTTP request (a WebSocket stream). */
   increment(route: string): void {
     this.counters.set(route, (this.counters.get(route) ?? 0) + 1);
@@ -153,6 +165,7 @@ export class SimServer {
 
   resetCounts(): void {
     this.counters.clear();
+    this.sentBytes.clear();
     this.abandoned.clear();
     this.requests.length = 0;
   }
@@ -234,7 +247,7 @@ export class SimServer {
     if (fault?.kind === 'error') {
       const status = fault.status ?? 503;
       const body = this.options.errorBody(status, 'simulated upstream failure');
-      this.send(res, body === null ? { status, text: '' } : { status, json: body });
+      this.send(res, body === null ? { status, text: '' } : { status, json: body }, route.key);
       return;
     }
     if (fault?.kind === 'rateLimit') {
@@ -242,7 +255,7 @@ export class SimServer {
         status: 429,
         json: this.options.errorBody(429, 'too many requests'),
         headers: { 'retry-after': String(fault.retryAfterSeconds ?? 1) },
-      });
+      }, route.key);
       return;
     }
 
@@ -255,12 +268,12 @@ export class SimServer {
     if (fault?.kind === 'corrupt' && response.status < 300 && response.json !== undefined) {
       response = { ...response, json: corruptField(response.json, fault.field ?? 'id') };
     }
-    this.send(res, response);
+    this.send(res, response, route.key);
   }
 
   private admin(path: string, rawBody: string, res: ServerResponse): void {
     if (path === '/_sim/counters') {
-      this.send(res, { status: 200, json: { total: this.count(), routes: this.counts() } });
+      this.send(res, { status: 200, json: { total: this.count(), routes: this.counts(), bytes: { total: this.bytesSent(), routes: this.byteCounts() } } });
     } else if (path === '/_sim/faults') {
       try {
         this.faults.set(JSON.parse(rawBody || '{}') as FaultSettings);
@@ -277,12 +290,15 @@ export class SimServer {
     }
   }
 
-  private send(res: ServerResponse, response: SimResponse): void {
+  /** `route`: the route key the bytes count for (none for admin and unrouted answers). */
+  private send(res: ServerResponse, response: SimResponse, route?: string): void {
     // `json: null` comes from a backend whose errors have no body at all.
     const body = response.text ?? (response.json === undefined || response.json === null ? '' : JSON.stringify(response.json));
+    const length = Buffer.byteLength(body);
+    if (route !== undefined) this.sentBytes.set(route, (this.sentBytes.get(route) ?? 0) + length);
     res.writeHead(response.status, {
       ...(body === '' ? {} : { 'content-type': 'application/json' }),
-      'content-length': Buffer.byteLength(body),
+      'content-length': length,
       ...response.headers,
     });
     res.end(body);

@@ -1,0 +1,81 @@
+// The list benchmark's flags. bench/lib/args.ts takes one number per flag; this benchmark also
+// takes lists (`--concurrency 1,20`, `--jobs 300,20000`), so it parses its own argv, with the same
+// `--name value` / `--name=value` forms and the same UsageError (run.ts prints the help on it).
+import { UsageError } from '../lib/args.js';
+
+export interface ListFlags {
+  concurrency: number[];
+  seconds: number;
+  rounds: number;
+  warmup: number;
+  latency: number;
+  /** Empty: the load scenario; otherwise the sizes of the size scenario. */
+  jobs: number[];
+  build: boolean;
+}
+
+interface Spec {
+  readonly name: string;
+  readonly help: string;
+  readonly default: string;
+  readonly list: boolean;
+  readonly min: number;
+}
+
+const SPECS: readonly Spec[] = [
+  { name: 'concurrency', help: 'load scenario: connections (= requests in flight), comma-separated', default: '1,20', list: true, min: 1 },
+  { name: 'seconds', help: 'measured seconds per round and concurrency (or size)', default: '8', list: false, min: 1 },
+  { name: 'rounds', help: 'rounds; each round runs every concurrency (or size) once, in turn', default: '3', list: false, min: 1 },
+  { name: 'warmup', help: 'seconds of load before measuring, per gateway process', default: '5', list: false, min: 0 },
+  { name: 'latency', help: "ms the simulators add to every answer", default: '20', list: false, min: 0 },
+  {
+    name: 'jobs',
+    help: 'size scenario instead: RIME and Data Manager holding N jobs each, comma-separated (e.g. 300,20000); jobs(first: 20) at c=1',
+    default: '',
+    list: true,
+    min: 1,
+  },
+  { name: 'build', help: '1: `npm run build` before starting the gateway; 0: use dist/ as it is', default: '1', list: false, min: 0 },
+];
+
+export const LIST_USAGE = [
+  ...SPECS.map((spec) => `  --${spec.name.padEnd(12)} ${spec.help}${spec.default === '' ? '' : ` (default ${spec.default})`}`),
+  '  --peer         TODO (issue 10): not implemented yet. Hive Gateway + Mesh side by side with ratios is still to do.',
+].join('\n');
+
+function numbers(spec: Spec, text: string): number[] {
+  const parts = spec.list ? text.split(',') : [text];
+  return parts.map((part) => {
+    const value = Number(part);
+    if (part.trim() === '' || !Number.isInteger(value)) throw new UsageError(`--${spec.name} needs ${spec.list ? 'whole numbers separated by commas' : 'a whole number'}`);
+    if (value < spec.min) throw new UsageError(`--${spec.name} must be at least ${spec.min}`);
+    return value;
+  });
+}
+
+export function parseListFlags(argv: readonly string[]): ListFlags {
+  const values = new Map<string, number[]>(SPECS.map((spec) => [spec.name, spec.default === '' ? [] : numbers(spec, spec.default)]));
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument ${JSON.stringify(arg)}`);
+    const eq = arg.indexOf('=');
+    const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
+    // Named here so that asking for it says what is missing instead of "unknown flag".
+    if (name === 'peer') throw new UsageError('--peer is not implemented yet (TODO, issue 10: Hive Gateway + Mesh in bench/peer/)');
+    const spec = SPECS.find((candidate) => candidate.name === name);
+    if (!spec) throw new UsageError(`unknown flag --${name}`);
+    const text = eq === -1 ? argv[++i] : arg.slice(eq + 1);
+    if (text === undefined) throw new UsageError(`--${name} needs a value`);
+    values.set(name, numbers(spec, text));
+  }
+  const one = (name: string): number => values.get(name)?.[0] ?? 0;
+  return {
+    concurrency: [...new Set(values.get('concurrency') ?? [])],
+    seconds: one('seconds'),
+    rounds: one('rounds'),
+    warmup: one('warmup'),
+    latency: one('latency'),
+    jobs: [...new Set(values.get('jobs') ?? [])],
+    build: one('build') !== 0,
+  };
+}

@@ -1,0 +1,119 @@
+// The gateway under test in its own process, as it is deployed: the production build (`npm run
+// build`, then what `npm run serve` runs), configured only through the environment.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { ServiceBackendSettings } from '../../src/config.js';
+import { processCpuMs, processRss } from '../lib/proc.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const READY = /^Job Gateway ready: GraphiQL at (\S+)/;
+const START_TIMEOUT_MS = 60_000;
+const KEPT_LINES = 50;
+
+/** `npm run build`; its output goes to stderr so the report on stdout stays the tables. */
+export function buildGateway(): void {
+  const result = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', process.stderr, process.stderr] });
+  if (result.status !== 0) throw new Error(`npm run build failed (${result.status ?? result.signal})`);
+}
+
+/** The variables that point the gateway at the simulators with their service credentials. */
+function backendEnv(settings: ServiceBackendSettings): Record<string, string> {
+  const env: Record<string, string> = {
+    UCLOUD_URL: settings.ucloud.url,
+    RIME_URL: settings.rime.url,
+    RIME_API_KEY: settings.rime.apiKey,
+    DATAMANAGER_URL: settings.dataManager.url,
+    DATAMANAGER_TOKEN: settings.dataManager.token,
+    GPU_URL: settings.gpu.url,
+    GPU_API_KEY: settings.gpu.apiKey,
+    GPU_API_SECRET: settings.gpu.apiSecret,
+  };
+  // The UCloud simulator hands out a refresh token (and maybe a project), not an access token.
+  if (settings.ucloud.token) env.UCLOUD_TOKEN = settings.ucloud.token;
+  if (settings.ucloud.refreshToken) env.UCLOUD_REFRESH_TOKEN = settings.ucloud.refreshToken;
+  if (settings.ucloud.project) env.UCLOUD_PROJECT = settings.ucloud.project;
+  return env;
+}
+
+export class GatewayUnderTest {
+  /** Lines the gateway wrote besides its banner (warnings, errors), first KEPT_LINES. */
+  readonly output: string[] = [];
+  outputLines = 0;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly url: string,
+    private readonly exited: Promise<void>,
+  ) {}
+
+  static async start(settings: ServiceBackendSettings): Promise<GatewayUnderTest> {
+    // A clean environment, not ours: a stray REDIS_URL or OTEL_* in the shell would change what is measured.
+    const env = { PATH: process.env.PATH ?? '', AUTH_MODE: 'none', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: '0', ...backendEnv(settings) };
+    const child = spawn(process.execPath, ['--enable-source-maps', 'dist/main.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const killOnExit = (): void => void child.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    const exited = new Promise<void>((resolve) =>
+      child.once('exit', () => {
+        process.off('exit', killOnExit);
+        resolve();
+      }),
+    );
+    const lines: string[] = [];
+    let count = 0;
+    const keep = (line: string): void => {
+      count++;
+      if (lines.length < KEPT_LINES) lines.push(line);
+    };
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the gateway did not start in time:\n${lines.join('\n')}`)), START_TIMEOUT_MS);
+      void exited.then(() => {
+        clearTimeout(timer);
+        reject(new Error(`the gateway exited while starting:\n${lines.join('\n')}`));
+      });
+      if (child.stdout) {
+        createInterface({ input: child.stdout }).on('line', (line) => {
+          const ready = READY.exec(line);
+          if (ready?.[1]) {
+            clearTimeout(timer);
+            resolve(ready[1]);
+          } else if (!line.startsWith('Backends: ')) {
+            keep(line);
+          }
+        });
+      }
+      if (child.stderr) createInterface({ input: child.stderr }).on('line', keep);
+    });
+    const gateway = new GatewayUnderTest(child, url, exited);
+    // Lines said before the banner are not lost; later ones go straight to the instance.
+    gateway.output.push(...lines);
+    gateway.outputLines = count;
+    const later = (line: string): void => {
+      gateway.outputLines++;
+      if (gateway.output.length < KEPT_LINES) gateway.output.push(line);
+    };
+    child.stdout?.removeAllListeners('data');
+    if (child.stdout) createInterface({ input: child.stdout }).on('line', later);
+    return gateway;
+  }
+
+  get pid(): number {
+    return this.child.pid ?? 0;
+  }
+
+  /** utime + stime of the gateway process so far (ms), from /proc. */
+  cpuMs(): number | null {
+    return processCpuMs(this.pid);
+  }
+
+  rss(): number | null {
+    return processRss(this.pid);
+  }
+
+  async stop(): Promise<void> {
+    this.child.kill('SIGTERM');
+    const killer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
+    await this.exited;
+    clearTimeout(killer);
+  }
+}
