@@ -2,10 +2,11 @@
 // one with its flags. Benchmarks measure and report; they never fail on a figure.
 import { UsageError } from './lib/args.js';
 import type { Benchmark } from './lib/benchmark.js';
+import { list } from './list.js';
 import { parsing } from './parsing.js';
 import { subscriptions } from './subscriptions.js';
 
-const BENCHMARKS: readonly Benchmark[] = [subscriptions, parsing];
+const BENCHMARKS: readonly Benchmark[] = [subscriptions, parsing, list];
 
 function help(): string {
   const lines = ['Usage: npm run bench -- [name ...] [--flag value ...]', '', 'Benchmarks (all when none is named):'];

@@ -140,6 +140,12 @@ const configSchema = z.object({
   /** Serves `/metrics` on this port instead of the main one. Absent: on the main port. */
   metricsPort: whole(1, 65_535).optional(),
   pollIntervalMs: whole(50, 3_600_000),
+  /**
+   * How long a whole listing of RIME or the Data Manager (which have no order, so every page of
+   * `jobs` reads them whole) serves further operations of the same credential (`LIST_SNAPSHOT_MS`).
+   * Absent: 0, shared only while in flight.
+   */
+  listSnapshotMs: whole(0, 60_000).optional(),
   upstreamTimeoutMs: timeoutMs,
   /** Browser origins allowed CORS grants and WebSocket upgrades (`ALLOWED_ORIGINS`); absent: none. */
   allowedOrigins: z.array(origin).optional(),
@@ -227,6 +233,7 @@ const env = z.object({
   HOST: c.host.default('127.0.0.1'),
   METRICS_PORT: integer(c.metricsPort.unwrap()).optional(),
   POLL_INTERVAL_MS: integer(c.pollIntervalMs).default(2000),
+  LIST_SNAPSHOT_MS: integer(c.listSnapshotMs.unwrap()).default(1000),
   UPSTREAM_TIMEOUT_MS: integer(c.upstreamTimeoutMs).default(10_000),
   LOG_LEVEL: z.string().trim().toLowerCase().pipe(c.logLevel.unwrap()).default('info'),
   LOG_FORMAT: z.string().trim().toLowerCase().pipe(c.logFormat.unwrap()).default('json'),
@@ -400,6 +407,7 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>>)
     host: v.HOST,
     ...(v.METRICS_PORT !== undefined ? { metricsPort: v.METRICS_PORT } : {}),
     pollIntervalMs: v.POLL_INTERVAL_MS,
+    listSnapshotMs: v.LIST_SNAPSHOT_MS,
     upstreamTimeoutMs: v.UPSTREAM_TIMEOUT_MS,
     logLevel: v.LOG_LEVEL,
     logFormat: v.LOG_FORMAT,

@@ -40,36 +40,28 @@ export class GatewayUnderTest {
   /** Lines the gateway wrote besides its banner (warnings, errors), first KEPT_LINES. */
   readonly output: string[] = [];
   outputLines = 0;
+  private readonly exited: Promise<void>;
+  /** The gateway's GraphQL URL, once its banner says it is ready. */
+  readonly url: Promise<string>;
 
-  private constructor(
-    private readonly child: ChildProcess,
-    readonly url: string,
-    private readonly exited: Promise<void>,
-  ) {}
-
-  static async start(settings: ServiceBackendSettings): Promise<GatewayUnderTest> {
-    // A clean environment, not ours: a stray REDIS_URL or OTEL_* in the shell would change what is measured.
-    const env = { PATH: process.env.PATH ?? '', AUTH_MODE: 'none', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: '0', ...backendEnv(settings) };
-    const child = spawn(process.execPath, ['--enable-source-maps', 'dist/main.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  private constructor(private readonly child: ChildProcess) {
     const killOnExit = (): void => void child.kill('SIGKILL');
     process.once('exit', killOnExit);
-    const exited = new Promise<void>((resolve) =>
+    this.exited = new Promise<void>((resolve) =>
       child.once('exit', () => {
         process.off('exit', killOnExit);
         resolve();
       }),
     );
-    const lines: string[] = [];
-    let count = 0;
     const keep = (line: string): void => {
-      count++;
-      if (lines.length < KEPT_LINES) lines.push(line);
+      this.outputLines++;
+      if (this.output.length < KEPT_LINES) this.output.push(line);
     };
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the gateway did not start in time:\n${lines.join('\n')}`)), START_TIMEOUT_MS);
-      void exited.then(() => {
+    this.url = new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the gateway did not start in time:\n${this.output.join('\n')}`)), START_TIMEOUT_MS);
+      void this.exited.then(() => {
         clearTimeout(timer);
-        reject(new Error(`the gateway exited while starting:\n${lines.join('\n')}`));
+        reject(new Error(`the gateway exited while starting:\n${this.output.join('\n')}`));
       });
       if (child.stdout) {
         createInterface({ input: child.stdout }).on('line', (line) => {
@@ -84,17 +76,14 @@ export class GatewayUnderTest {
       }
       if (child.stderr) createInterface({ input: child.stderr }).on('line', keep);
     });
-    const gateway = new GatewayUnderTest(child, url, exited);
-    // Lines said before the banner are not lost; later ones go straight to the instance.
-    gateway.output.push(...lines);
-    gateway.outputLines = count;
-    const later = (line: string): void => {
-      gateway.outputLines++;
-      if (gateway.output.length < KEPT_LINES) gateway.output.push(line);
-    };
-    child.stdout?.removeAllListeners('data');
-    if (child.stdout) createInterface({ input: child.stdout }).on('line', later);
-    return gateway;
+  }
+
+  static start(settings: ServiceBackendSettings): GatewayUnderTest {
+    // A clean environment, not ours: a stray REDIS_URL or OTEL_* in the shell would change what is measured.
+    const env = { PATH: process.env.PATH ?? '', AUTH_MODE: 'none', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: '0', ...backendEnv(settings) };
+    // What `npm run serve` runs, without npm in between: the pid read from /proc is the gateway's own.
+    const child = spawn(process.execPath, ['--enable-source-maps', 'dist/main.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    return new GatewayUnderTest(child);
   }
 
   get pid(): number {
@@ -111,7 +100,7 @@ export class GatewayUnderTest {
   }
 
   async stop(): Promise<void> {
-    this.child.kill('SIGTERM');
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
     const killer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
     await this.exited;
     clearTimeout(killer);

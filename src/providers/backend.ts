@@ -20,6 +20,12 @@ export interface Backend<P extends JobProvider = JobProvider> {
   close(): Promise<void>;
 }
 
+/** What the providers of one backend share besides connections. */
+export interface BackendSharing {
+  /** How long a listing of a backend without order serves further operations (`LIST_SNAPSHOT_MS`; 0: only while in flight). */
+  listSnapshotMs?: number;
+}
+
 /**
  * The backend of `settings`: `forCredential` builds a provider over `transport` for one credential,
  * `service` the one of the gateway's own settings (absent when they forward).

@@ -16,9 +16,10 @@ export type BackendRegistry = ReadonlyMap<JobProvider, Backend>;
 export function createBackends(config: Config): BackendRegistry {
   const tuning = tuningOf(config);
   const backends = new Map<JobProvider, Backend>();
-  if (config.dataManager) backends.set('DATA_MANAGER', datamanager.createBackend(config.dataManager, tuning(config.dataManager)));
+  const sharing = { listSnapshotMs: config.listSnapshotMs ?? 0 };
+  if (config.dataManager) backends.set('DATA_MANAGER', datamanager.createBackend(config.dataManager, tuning(config.dataManager), sharing));
   if (config.gpu) backends.set('GPU', gpu.createBackend(config.gpu, tuning(config.gpu)));
-  if (config.rime) backends.set('RIME', rime.createBackend(config.rime, tuning(config.rime)));
+  if (config.rime) backends.set('RIME', rime.createBackend(config.rime, tuning(config.rime), sharing));
   if (config.ucloud) backends.set('UCLOUD', ucloud.createBackend(config.ucloud, tuning(config.ucloud)));
   return backends;
 }

@@ -1,10 +1,12 @@
 import type { DataManagerSettings, ForwardSettings } from '../../config.js';
-import { backendOf, type Backend } from '../backend.js';
+import { backendOf, type Backend, type BackendSharing } from '../backend.js';
 import type { CredentialOf } from '../credentials.js';
 import { getEach } from '../concurrency.js';
 import type { CallOptions, GetResult, Provider, ListPage, ListRequest, LogEntry, LogPoll, ProviderOptions } from '../contract.js';
 import { isProviderError, ProviderError } from '../errors.js';
 import { skippedError } from '../tolerance.js';
+import { ListingSnapshots, UNSHARED, type ScopedSnapshots } from '../snapshots.js';
+import { credentialFingerprint } from '../../identity/fingerprint.js';
 import type { JobState } from '../job.js';
 import { DataManagerClient, dataManagerTransport } from './client.js';
 import { hasDeleteTask, toJob, toJobState } from './map.js';
@@ -52,7 +54,11 @@ export class DataManagerProvider implements Provider<'DATA_MANAGER'> {
    */
   private readonly deleting = new Map<string, number>();
 
-  constructor(readonly client: DataManagerClient) {}
+  /** `snapshots`: listings shared with the other operations of the same credential (see snapshots.ts). */
+  constructor(
+    readonly client: DataManagerClient,
+    private readonly snapshots: ScopedSnapshots = UNSHARED,
+  ) {}
 
   private isDeleting(id: string): boolean {
     const since = this.deleting.get(id);
@@ -70,12 +76,16 @@ export class DataManagerProvider implements Provider<'DATA_MANAGER'> {
     if (request.pageToken) return { jobs: [], nextPageToken: null };
     // Only a Data Manager project id can match; anything else would be refused, not just empty.
     if (filter.project != null && !PROJECT_ID.test(filter.project)) return { jobs: [], nextPageToken: null };
-    const answer = await this.client.listInstances({ project_id: filter.project ?? null }, { signal: request.signal });
-    return {
-      jobs: answer.instances.map((instance) => toJob(instance, undefined, this.isDeleting(instance.id))),
-      nextPageToken: null,
-      skipped: answer.skipped ?? null,
-    };
+    const query = { project_id: filter.project ?? null };
+    // Shared, so no one caller's signal may abort it: the read finishes for whoever else waits.
+    return this.snapshots.read(query, async () => {
+      const answer = await this.client.listInstances(query);
+      return {
+        jobs: answer.instances.map((instance) => toJob(instance, undefined, this.isDeleting(instance.id))),
+        nextPageToken: null,
+        skipped: answer.skipped ?? null,
+      };
+    });
   }
 
   async getMany(ids: readonly string[], options: CallOptions = {}): Promise<GetResult[]> {
@@ -128,6 +138,7 @@ export class DataManagerProvider implements Provider<'DATA_MANAGER'> {
   async cancel(id: string, options: CallOptions & { reason?: string } = {}): Promise<void> {
     // The Data Manager's DELETE takes no reason.
     await this.client.terminateInstance(id, { signal: options.signal });
+    this.snapshots.invalidate();
     this.deleting.set(id, Date.now());
   }
 
@@ -175,9 +186,13 @@ export function createProvider(settings: DataManagerSettings, options: ProviderO
 }
 
 /** The Data Manager with the gateway's token, or each caller's (`DATAMANAGER_CREDENTIALS=forward`), over one connection pool. */
-export function createBackend(settings: DataManagerSettings | ForwardSettings, options: ProviderOptions): Backend<'DATA_MANAGER'> {
+export function createBackend(settings: DataManagerSettings | ForwardSettings, options: ProviderOptions, sharing: BackendSharing = {}): Backend<'DATA_MANAGER'> {
   const transport = dataManagerTransport(settings.url, options);
+  const snapshots = new ListingSnapshots(sharing.listSnapshotMs ?? 0);
   const forCredential = (credential: CredentialOf<'DATA_MANAGER'>) =>
-    new DataManagerProvider(new DataManagerClient({ url: settings.url, token: credential.token }, options, transport));
+    new DataManagerProvider(
+      new DataManagerClient({ url: settings.url, token: credential.token }, options, transport),
+      snapshots.scoped(credentialFingerprint('DATA_MANAGER', credential)),
+    );
   return backendOf('DATA_MANAGER', settings, transport, { kind: DataManagerProvider, service: (own: DataManagerSettings) => forCredential(own), forCredential });
 }

@@ -1,11 +1,13 @@
 // The RIME backend behind the `Provider` contract.
 import type { ForwardSettings, RimeSettings } from '../../config.js';
-import { backendOf, type Backend } from '../backend.js';
+import { backendOf, type Backend, type BackendSharing } from '../backend.js';
 import type { CredentialOf } from '../credentials.js';
 import { getEach } from '../concurrency.js';
 import type { CallOptions, GetResult, JobOperation, ListPage, ListRequest, LogEntry, LogPoll, Provider, ProviderOptions } from '../contract.js';
 import { ProviderError } from '../errors.js';
 import { readsAny } from '../fields.js';
+import { ListingSnapshots, UNSHARED, type ScopedSnapshots } from '../snapshots.js';
+import { credentialFingerprint } from '../../identity/fingerprint.js';
 import type { Job, JobState } from '../job.js';
 import { RimeClient, rimeTransport, type ListJobsQuery } from './client.js';
 import { CANCELLABLE_TYPES, toJob, toJobState, toRimeStatuses, terminationText } from './map.js';
@@ -48,6 +50,12 @@ interface Seen {
 }
 
 const NOTHING_SEEN: Seen = { status: null, cancellationRequested: false, progress: null, batches: {} };
+
+/** The listing of the live jobs, in the full view (live snapshots carry progress), page by page. */
+function liveQuery(pageToken: string | null): ListJobsQuery {
+  if (pageToken !== null) return { pageToken, pageSize: MAX_PAGE_SIZE, view: VIEW };
+  return { firstPageQuery: { selectedStatuses: statusFilter(['PENDING', 'QUEUED', 'RUNNING', 'CANCELLING']) ?? [] }, pageSize: MAX_PAGE_SIZE, view: VIEW };
+}
 
 function readCursor(cursor: string | null): Seen {
   if (cursor === null) return NOTHING_SEEN;
@@ -94,7 +102,11 @@ export class RimeProvider implements Provider<'RIME'> {
   readonly id = 'RIME' as const;
   readonly listOrder = 'unordered' as const;
 
-  constructor(readonly client: RimeClient) {}
+  /** `snapshots`: listings shared with the other operations of the same credential (see snapshots.ts). */
+  constructor(
+    readonly client: RimeClient,
+    private readonly snapshots: ScopedSnapshots = UNSHARED,
+  ) {}
 
   async list(request: ListRequest): Promise<ListPage> {
     const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(MIN_PAGE_SIZE, Math.trunc(request.pageSize)));
@@ -115,7 +127,13 @@ export class RimeProvider implements Provider<'RIME'> {
         view,
       };
     }
-    const page = await this.client.listJobs(query, { signal: request.signal });
+    // Shared, so no one caller's signal may abort it: the read finishes for whoever else waits.
+    return this.snapshots.read(query, () => this.readPage(query, {}));
+  }
+
+  /** One ListJobs page, read now (live polling must not be served an older reading). */
+  private async readPage(query: ListJobsQuery, options: CallOptions): Promise<ListPage> {
+    const page = await this.client.listJobs(query, options);
     if (page.hasMore && page.nextPageToken === null) {
       throw new ProviderError({
         code: 'BAD_RESPONSE',
@@ -139,7 +157,7 @@ export class RimeProvider implements Provider<'RIME'> {
     const live = new Map<string, Job>();
     let pageToken: string | null = null;
     for (let page = 0; page < MAX_REFRESH_PAGES; page++) {
-      const result = await this.list({ filter: { states: ['PENDING', 'QUEUED', 'RUNNING', 'CANCELLING'] }, pageSize: MAX_PAGE_SIZE, pageToken, signal: options.signal });
+      const result = await this.readPage(liveQuery(pageToken), options);
       for (const job of result.jobs) live.set(job.providerJobId, job);
       pageToken = result.nextPageToken;
       if (pageToken === null) break;
@@ -164,6 +182,7 @@ export class RimeProvider implements Provider<'RIME'> {
   async cancel(id: string, options: CallOptions & { reason?: string } = {}): Promise<void> {
     // CancelJob takes no reason; RIME records who cancelled from the API key.
     await this.client.cancelJob(id, { signal: options.signal });
+    this.snapshots.invalidate();
   }
 
   /**
@@ -212,8 +231,10 @@ export function createProvider(settings: RimeSettings, options: ProviderOptions)
 }
 
 /** RIME with the gateway's API key, or each caller's (`RIME_CREDENTIALS=forward`), over one connection pool. */
-export function createBackend(settings: RimeSettings | ForwardSettings, options: ProviderOptions): Backend<'RIME'> {
+export function createBackend(settings: RimeSettings | ForwardSettings, options: ProviderOptions, sharing: BackendSharing = {}): Backend<'RIME'> {
   const transport = rimeTransport(settings.url, options);
-  const forCredential = (credential: CredentialOf<'RIME'>) => new RimeProvider(new RimeClient({ url: settings.url, apiKey: credential.apiKey }, options, transport));
+  const snapshots = new ListingSnapshots(sharing.listSnapshotMs ?? 0);
+  const forCredential = (credential: CredentialOf<'RIME'>) =>
+    new RimeProvider(new RimeClient({ url: settings.url, apiKey: credential.apiKey }, options, transport), snapshots.scoped(credentialFingerprint('RIME', credential)));
   return backendOf('RIME', settings, transport, { kind: RimeProvider, service: (own: RimeSettings) => forCredential(own), forCredential });
 }

@@ -1,0 +1,84 @@
+// Closed-loop load over HTTP keep-alive: `concurrency` connections of an undici Pool, each sending
+// the next operation as soon as the last one's body is read, for a fixed time.
+import { performance } from 'node:perf_hooks';
+import { Pool } from 'undici';
+
+/** The fields a job list shows (issue 10: "the common fields"), on a page of `$first`. */
+export const LIST_QUERY = `query List($first: Int!) {
+  jobs(first: $first) {
+    edges { node { id provider providerJobId name state providerState createdAt owner } }
+    providerErrors { provider code }
+  }
+}`;
+
+export interface LoadResult {
+  concurrency: number;
+  elapsedMs: number;
+  /** Operations answered 200 with data and no GraphQL errors. */
+  ok: number;
+  /** Of those, answered with providerErrors (a backend missing from the page). */
+  partial: number;
+  /** Not 200, GraphQL errors, unreadable body, or the request failed. */
+  failed: number;
+  /** The first few failures, for the report. */
+  failures: string[];
+  /** Latency of every answered operation (ms), failures included. */
+  latenciesMs: number[];
+  /** Bytes of the gateway's answers. */
+  responseBytes: number;
+}
+
+interface GraphQLAnswer {
+  data?: { jobs?: { edges?: unknown[]; providerErrors?: { provider: string; code: string }[] } | null } | null;
+  errors?: { message: string }[];
+}
+
+export async function runLoad(url: string, first: number, concurrency: number, seconds: number): Promise<LoadResult> {
+  const target = new URL(url);
+  const pool = new Pool(target.origin, { connections: concurrency, pipelining: 1, keepAliveTimeout: 60_000 });
+  const body = JSON.stringify({ query: LIST_QUERY, variables: { first } });
+  const result: LoadResult = { concurrency, elapsedMs: 0, ok: 0, partial: 0, failed: 0, failures: [], latenciesMs: [], responseBytes: 0 };
+  const fail = (why: string): void => {
+    result.failed++;
+    if (result.failures.length < 5) result.failures.push(why);
+  };
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  const worker = async (): Promise<void> => {
+    while (performance.now() < end) {
+      const sent = performance.now();
+      let answered = false;
+      try {
+        const response = await pool.request({
+          path: `${target.pathname}${target.search}`,
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+          body,
+        });
+        const text = await response.body.text();
+        result.latenciesMs.push(performance.now() - sent);
+        answered = true;
+        result.responseBytes += Buffer.byteLength(text);
+        // Read whole, as a client would: a fast wrong answer must not count as throughput.
+        const answer = JSON.parse(text) as GraphQLAnswer;
+        if (response.statusCode !== 200 || answer.errors?.length || !answer.data?.jobs) {
+          fail(`${response.statusCode}: ${answer.errors?.[0]?.message ?? text.slice(0, 200)}`);
+        } else {
+          result.ok++;
+          const providerErrors = answer.data.jobs.providerErrors ?? [];
+          if (providerErrors.length > 0) {
+            result.partial++;
+            if (result.failures.length < 5) result.failures.push(`providerErrors ${JSON.stringify(providerErrors)}`);
+          }
+        }
+      } catch (error) {
+        if (!answered) result.latenciesMs.push(performance.now() - sent);
+        fail(error instanceof Error ? error.message : String(error));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  result.elapsedMs = performance.now() - start;
+  await pool.close();
+  return result;
+}

@@ -1,0 +1,89 @@
+// RIME and the Data Manager are read whole for every page of `jobs` (they promise no order): one
+// reading serves the operations of the same credential for LIST_SNAPSHOT_MS, this gateway's own
+// mutations make it stale at once, and another credential never gets it. Counted at the simulators.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PEOPLE, type SimPerson } from '../../src/simulators/common/people.js';
+import type { SimServer } from '../../src/simulators/common/server.js';
+import { gql, startWorld, type World } from '../support/gateway.js';
+import { globalId } from '../support/mutations.js';
+
+const [ADA, GRACE] = DEMO_PEOPLE as [SimPerson, SimPerson];
+const STALE_MS = 400;
+const PAGE = '{ jobs(first: 20) { edges { node { id provider providerJobId state } } providerErrors { provider code } } }';
+type Page = { jobs: { edges: { node: { id: string; provider: string; providerJobId: string; state: string } }[]; providerErrors: unknown[] } };
+
+const lists = (server: SimServer, path: RegExp) => server.requests.filter((request) => request.method === 'GET' && path.test(request.path)).length;
+const rimeLists = (world: World) => lists(world.demo.rime.server, /\/jobs$/);
+const dmLists = (world: World) => lists(world.demo.dataManager.server, /\/instance$/);
+
+describe("with the gateway's own credentials", () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await startWorld({ seed: 4, jobCount: 80, config: { listSnapshotMs: STALE_MS, ucloud: null, gpu: null } });
+  });
+  afterAll(() => world?.close());
+
+  it('a second page request within the staleness reads neither backend again; after it, both are read', async () => {
+    await new Promise((resolve) => setTimeout(resolve, STALE_MS + 50));
+    const [rime, dm] = [rimeLists(world), dmLists(world)];
+    const first = await gql<Page, Record<string, never>>(world.url, PAGE);
+    expect(first.data?.jobs.providerErrors).toEqual([]);
+    const [rimeRead, dmRead] = [rimeLists(world) - rime, dmLists(world) - dm];
+    expect(rimeRead).toBeGreaterThan(0);
+    expect(dmRead).toBe(1);
+    const second = await gql<Page, Record<string, never>>(world.url, PAGE);
+    expect(second.data).toEqual(first.data);
+    expect([rimeLists(world) - rime, dmLists(world) - dm]).toEqual([rimeRead, dmRead]);
+    await new Promise((resolve) => setTimeout(resolve, STALE_MS + 50));
+    await gql<Page, Record<string, never>>(world.url, PAGE);
+    expect([rimeLists(world) - rime, dmLists(world) - dm]).toEqual([2 * rimeRead, 2 * dmRead]);
+  });
+
+  it("this gateway's own cancel makes the listing stale at once: the next page shows the change", async () => {
+    await gql<Page, Record<string, never>>(world.url, PAGE);
+    // One of the service account's own: only an instance's owner may stop it.
+    const running = world.demo.dataManager.inventory().find((item) => item.state === 'RUNNING' && item.owner === world.demo.dataManager.user);
+    expect(running).toBeDefined();
+    const cancelled = await gql<{ cancelJob: { __typename: string } }, { id: string }>(
+      world.url,
+      'mutation C($id: ID!) { cancelJob(id: $id) { __typename } }',
+      { id: globalId('DATA_MANAGER', running!.id) },
+    );
+    expect(cancelled.data?.cancelJob.__typename).toBe('JobMutationSuccess');
+    const before = dmLists(world);
+    const page = await gql<{ jobs: { edges: { node: { providerJobId: string; state: string } }[] } }, Record<string, never>>(
+      world.url,
+      '{ jobs(first: 100, filter: { providers: [DATA_MANAGER] }) { edges { node { providerJobId state } } } }',
+    );
+    expect(page.errors).toBeUndefined();
+    expect(dmLists(world)).toBe(before + 1);
+    const after = page.data?.jobs.edges.find((edge) => edge.node.providerJobId === running!.id);
+    expect(after).toBeDefined();
+    expect(after?.node.state).not.toBe('RUNNING');
+  });
+});
+
+describe('with forwarded credentials', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await startWorld({
+      seed: 4,
+      jobCount: 80,
+      config: (demo) => ({ auth: { mode: 'none' }, listSnapshotMs: 60_000, ucloud: null, gpu: null, dataManager: null, rime: { url: demo.rime.url, credentials: 'forward' } }),
+    });
+  });
+  afterAll(() => world?.close());
+
+  it("one person's listing is never served to another, however fresh", async () => {
+    const as = (person: SimPerson) => gql<Page, Record<string, never>>(world.url, PAGE, undefined, { 'x-rime-api-key': person.rime.apiKey });
+    const start = rimeLists(world);
+    const ada = await as(ADA);
+    const adaReads = rimeLists(world) - start;
+    const grace = await as(GRACE);
+    expect(rimeLists(world) - start).toBe(2 * adaReads);
+    expect(grace.data?.jobs.edges.map((edge) => edge.node.id)).not.toEqual(ada.data?.jobs.edges.map((edge) => edge.node.id));
+    // ADA again: her own snapshot, no request.
+    expect((await as(ADA)).data).toEqual(ada.data);
+    expect(rimeLists(world) - start).toBe(2 * adaReads);
+  });
+});
