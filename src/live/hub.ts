@@ -5,7 +5,8 @@ import { Channel } from './channel.js';
 import { LiveError, shuttingDown } from './errors.js';
 import { feedFor, type JobFeed } from './feed.js';
 import { JobWatcher } from './job-watcher.js';
-import { jobKey, listKey, scopeString, SERVICE_CREDENTIAL, type CredentialSlot, type JobKey, type ListKey, type WatchScope } from './key.js';
+import { ScopeAffineLease } from './affinity.js';
+import { jobKey, keyString, listKey, scopeKey, scopeString, SERVICE_CREDENTIAL, type CredentialSlot, type JobKey, type ListKey, type ScopeKey, type WatchKey, type WatchScope } from './key.js';
 import { LocalLease, type WatchLease } from './lease.js';
 import { listListener, ListWatcher } from './list-watcher.js';
 import type { JobEvent } from './news.js';
@@ -65,6 +66,17 @@ export class LiveHub {
   private readonly readers = new WeakMap<JobWatcher, Provider>();
   /** Feeds let go that are still closing their streams (shutdown waits for them). */
   private readonly stopping = new Set<Promise<void>>();
+  /**
+   * The provider each scope is read with here, for jobs another replica asks this one to read;
+   * kept while the scope has watchers here (`scopeWatchers`), and with it the credential.
+   */
+  private readonly scopeReaders = new Map<string, Provider>();
+  private readonly scopeWatchers = new Map<string, number>();
+  /** Scopes this replica holds: their `want` topic, heard while held. */
+  private readonly heldScopes = new Map<string, () => void>();
+  /** Jobs read here for another replica's subscribers, kept while that replica keeps asking. */
+  private readonly remoteHolds = new Map<string, { release: () => void; timer: NodeJS.Timeout }>();
+  private readonly wantTtlMs: number;
   private readonly rounds = new RoundTally();
   private listSubscriptions = 0;
   private closed = false;
@@ -76,12 +88,16 @@ export class LiveHub {
     private readonly options: LiveHubOptions = {},
   ) {
     this.transport = options.transport ?? new LocalTransport();
-    const lease = options.lease ?? new LocalLease();
+    // Several replicas: a job's lease is its scope's, so one replica polls a scope for all of them.
+    const lease = options.lease
+      ? new ScopeAffineLease(options.lease, { denied: (key) => this.askHolder(key), holding: (scope, holding) => this.holdScope(scope, holding) })
+      : new LocalLease();
+    this.wantTtlMs = Number.isFinite(lease.retryMs) ? 3 * lease.retryMs : 0;
     this.jobs = new WatcherRegistry(lease, {
       // Shared work outlives the request that started it: its logs and spans are nobody's request's.
       start: (watcher) => outsideRequest(() => this.startWatching(watcher)),
       stop: (watcher) => this.stopWatching(watcher),
-      retired: (watcher) => watcher.dispose(),
+      retired: (watcher) => this.retire(watcher),
     });
     this.lists = new WatcherRegistry(lease, {
       start: (list) => outsideRequest(() => list.start()),
@@ -168,6 +184,13 @@ export class LiveHub {
   /** Completes every subscription and stops every timer and stream. */
   async close(): Promise<void> {
     this.closed = true;
+    for (const { release, timer } of this.remoteHolds.values()) {
+      clearTimeout(timer);
+      release();
+    }
+    this.remoteHolds.clear();
+    for (const unsubscribe of this.heldScopes.values()) unsubscribe();
+    this.heldScopes.clear();
     for (const watcher of this.jobs.watchers()) watcher.close();
     // Every subscription here ends, so its watcher becomes idle and is stopped.
     this.transport.close();
@@ -178,6 +201,67 @@ export class LiveHub {
 
   private assertOpen(): void {
     if (this.closed) throw shuttingDown();
+  }
+
+  private openWatcher(key: JobKey, provider: Provider): JobWatcher {
+    return this.jobs.open(key, () => {
+      const created = new JobWatcher(key, this.transport, (idle) => this.jobs.idle(idle), this.options.onChange, this.options.replay);
+      this.readers.set(created, provider);
+      const scope = scopeString(key);
+      this.scopeWatchers.set(scope, (this.scopeWatchers.get(scope) ?? 0) + 1);
+      if (!this.scopeReaders.has(scope)) this.scopeReaders.set(scope, provider);
+      return created;
+    });
+  }
+
+  private retire(watcher: JobWatcher): void {
+    watcher.dispose();
+    const scope = scopeString(watcher.key);
+    const left = (this.scopeWatchers.get(scope) ?? 1) - 1;
+    if (left > 0) {
+      this.scopeWatchers.set(scope, left);
+      return;
+    }
+    this.scopeWatchers.delete(scope);
+    this.scopeReaders.delete(scope);
+  }
+
+  /** This replica's subscribers follow `key`, whose scope another replica reads: ask it to read this job too. */
+  private askHolder(key: WatchKey): void {
+    if (key.target.kind !== 'job' || this.closed) return;
+    this.transport.publish(scopeKey(key), { type: 'want', id: key.target.id });
+  }
+
+  private holdScope(scope: ScopeKey, holding: boolean): void {
+    const name = keyString(scope);
+    if (!holding) {
+      this.heldScopes.get(name)?.();
+      this.heldScopes.delete(name);
+      return;
+    }
+    if (this.heldScopes.has(name) || this.closed) return;
+    this.heldScopes.set(
+      name,
+      this.transport.subscribe(scope, (news) => {
+        if (news.type === 'want') this.readFor(jobKey(scope.backend, news.id, scope.credential));
+      }),
+    );
+  }
+
+  /** Reads a job another replica's subscribers follow, as long as it keeps asking (a few lease retries). */
+  private readFor(key: JobKey): void {
+    const provider = this.scopeReaders.get(scopeString(key));
+    if (!provider || this.closed || this.wantTtlMs === 0) return;
+    const name = keyString(key);
+    const found = this.remoteHolds.get(name);
+    if (found) clearTimeout(found.timer);
+    const release = found?.release ?? this.openWatcher(key, provider).hold();
+    const timer = setTimeout(() => {
+      this.remoteHolds.delete(name);
+      release();
+    }, this.wantTtlMs);
+    timer.unref?.();
+    this.remoteHolds.set(name, { release, timer });
   }
 
   private startWatching(watcher: JobWatcher): void {
@@ -225,11 +309,7 @@ export class LiveHub {
    */
   private async subscribe<T>(key: JobKey, provider: Provider, open: (watcher: JobWatcher, feed: JobFeed | undefined) => T): Promise<T> {
     this.assertOpen();
-    const watcher = this.jobs.open(key, () => {
-      const created = new JobWatcher(key, this.transport, (idle) => this.jobs.idle(idle), this.options.onChange, this.options.replay);
-      this.readers.set(created, provider);
-      return created;
-    });
+    const watcher = this.openWatcher(key, provider);
     const release = watcher.hold();
     try {
       await watcher.known();

@@ -12,7 +12,7 @@ export const SERVICE_CREDENTIAL: CredentialSlot = 'service';
  * What is watched: one job, or a backend's live jobs for `jobsUpdated`. A list carries no filter:
  * subscribers' filters are applied in memory, so that however they filter they share one poll.
  */
-export type WatchTarget = { readonly kind: 'job'; readonly id: string } | { readonly kind: 'list' };
+export type WatchTarget = { readonly kind: 'job'; readonly id: string } | { readonly kind: 'list' } | { readonly kind: 'scope' };
 
 /** One backend read with one credential: what batched reads can share (a poll group). */
 export interface WatchScope {
@@ -25,6 +25,8 @@ export interface WatchKey<T extends WatchTarget = WatchTarget> extends WatchScop
 }
 export type JobKey = WatchKey<Extract<WatchTarget, { kind: 'job' }>>;
 export type ListKey = WatchKey<Extract<WatchTarget, { kind: 'list' }>>;
+/** Every followed job of a backend read with one credential: what one replica polls together. */
+export type ScopeKey = WatchKey<Extract<WatchTarget, { kind: 'scope' }>>;
 
 export function jobKey(backend: JobProvider, id: string, credential: CredentialSlot = SERVICE_CREDENTIAL): JobKey {
   return { backend, credential, target: { kind: 'job', id } };
@@ -32,6 +34,10 @@ export function jobKey(backend: JobProvider, id: string, credential: CredentialS
 
 export function listKey(backend: JobProvider, credential: CredentialSlot = SERVICE_CREDENTIAL): ListKey {
   return { backend, credential, target: { kind: 'list' } };
+}
+
+export function scopeKey(scope: WatchScope): ScopeKey {
+  return { backend: scope.backend, credential: scope.credential, target: { kind: 'scope' } };
 }
 
 /**

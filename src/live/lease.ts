@@ -18,6 +18,8 @@ export interface WatchLease {
   acquire(key: WatchKey): Promise<LeaseGrant | null>;
   /** How long a process that did not get a key waits before it asks again (its holder may be gone). */
   readonly retryMs: number;
+  /** For a key just refused: when to ask again (the holder's lease would have run out by then). */
+  retryDelayMs?(key: WatchKey): number;
 }
 
 const NEVER = new Promise<void>(() => undefined);

@@ -23,4 +23,13 @@ export interface ListNews {
   readonly before: Job | null;
 }
 
-export type LiveNews = JobNews | ListNews;
+/**
+ * Several replicas: a replica whose subscribers follow `id` asks the one that polls the job's scope
+ * (backend and credential) to read it too, so that one batched poll serves every replica.
+ */
+export interface WantNews {
+  readonly type: 'want';
+  readonly id: string;
+}
+
+export type LiveNews = JobNews | ListNews | WantNews;

@@ -102,7 +102,7 @@ export class WatcherRegistry<K extends WatchKey, W extends Watcher<K>> {
     entry.retry = setTimeout(() => {
       entry.retry = null;
       if (this.entries.get(name) === entry && !this.closed && !entry.grant) this.acquire(name, entry);
-    }, this.lease.retryMs);
+    }, this.lease.retryDelayMs?.(entry.watcher.key) ?? this.lease.retryMs);
     entry.retry.unref?.();
   }
 

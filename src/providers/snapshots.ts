@@ -1,22 +1,41 @@
 // Listings of the backends that promise no order (RIME, the Data Manager) are read whole for every
 // page of `jobs`: without sharing, their cost grows with the backend's size on every operation.
 // Here one read, parsed and mapped once, serves every operation with the same credential and the
-// same query for a short staleness; this gateway's own mutations make it stale at once.
+// same query for a short staleness; past it, the reading still serves while one fresh read runs in
+// the background (stale while revalidating), so an operation never waits for a whole listing that
+// was read a moment ago, however large. This gateway's own mutations make it stale at once.
 import type { ListPage } from './contract.js';
 
 interface Entry {
   readonly page: Promise<ListPage>;
+  /** Aborts the read once every caller waiting for it has gone away. */
+  readonly controller: AbortController;
+  /** Callers waiting for the read that can still go away. */
+  waiting: number;
   /** When the read answered (`performance.now()`); null while it is in flight. */
   answeredAt: number | null;
+  /** Jobs it holds, once answered (what the memory bound counts). */
+  jobs: number;
+  /** A fresh read running in the background to replace this one. */
+  refreshing: boolean;
 }
+
+/** How many jobs all snapshots hold together at most: beyond, the oldest are dropped. */
+const MAX_JOBS = 200_000;
+/** Past its staleness, a reading serves (while a fresh one is read) for at most this many staleness periods. */
+const REVALIDATE_PERIODS = 10;
+
+/** Reads a listing; `signal` aborts it. */
+export type ListingLoad = (signal: AbortSignal) => Promise<ListPage>;
 
 /** One backend's shared listings; `scoped` gives the view of one credential. */
 export class ListingSnapshots {
   private readonly entries = new Map<string, Entry>();
 
   /**
-   * `staleMs`: how long a listing is served after it answered (0: only while in flight).
-   * `maxEntries` bounds memory: the oldest go first.
+   * `staleMs`: how long a listing is served after it answered (0: never; every read goes to the
+   * backend, and only undici shares identical reads in flight). `maxEntries` bounds memory: the
+   * oldest go first.
    */
   constructor(
     private readonly staleMs: number,
@@ -25,34 +44,104 @@ export class ListingSnapshots {
 
   /** The listings of one credential (its fingerprint): never served to another. */
   scoped(scope: string): ScopedSnapshots {
+    if (this.staleMs <= 0) return UNSHARED;
     return {
-      read: (query, load) => this.read(JSON.stringify([scope, query]), load),
+      read: (query, load, signal) => this.read(JSON.stringify([scope, query]), load, signal),
       invalidate: () => this.invalidate(scope),
     };
   }
 
-  private read(key: string, load: () => Promise<ListPage>): Promise<ListPage> {
+  private read(key: string, load: ListingLoad, signal: AbortSignal | undefined): Promise<ListPage> {
     const found = this.entries.get(key);
-    if (found && (found.answeredAt === null || performance.now() - found.answeredAt <= this.staleMs)) return found.page;
-    const page = load();
-    const entry: Entry = { page, answeredAt: null };
-    this.entries.delete(key);
-    this.entries.set(key, entry);
-    page.then(
-      () => {
+    const age = found?.answeredAt == null ? null : performance.now() - found.answeredAt;
+    let entry: Entry;
+    if (found && (age === null || age <= this.staleMs)) {
+      entry = found;
+    } else if (found && age !== null && age <= this.staleMs * REVALIDATE_PERIODS) {
+      // Served as it is; the next callers get the fresh one once it is in.
+      if (!found.refreshing) this.revalidate(key, found, load);
+      return found.page;
+    } else {
+      entry = this.start(key, load, true);
+    }
+    if (entry.answeredAt !== null || !signal) return entry.page;
+    return this.waitFor(key, entry, signal);
+  }
+
+  /** `install`: callers wait for it at once (false: it replaces the current reading once it answers). */
+  private start(key: string, load: ListingLoad, install: boolean): Entry {
+    const controller = new AbortController();
+    const entry: Entry = { page: load(controller.signal), controller, waiting: 0, answeredAt: null, jobs: 0, refreshing: false };
+    if (install) this.install(key, entry);
+    entry.page.then(
+      (page) => {
         entry.answeredAt = performance.now();
+        entry.jobs = page.jobs.length;
+        if (!install) this.install(key, entry);
+        this.bound();
       },
       // A failed read is nobody's snapshot: the next caller asks again.
-      () => {
-        if (this.entries.get(key) === entry) this.entries.delete(key);
-      },
+      () => this.forget(key, entry),
     );
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest === undefined) break;
-      this.entries.delete(oldest);
+    return entry;
+  }
+
+  private revalidate(key: string, stale: Entry, load: ListingLoad): void {
+    stale.refreshing = true;
+    const next = this.start(key, load, false);
+    next.page.catch(() => {
+      stale.refreshing = false;
+    });
+  }
+
+  private install(key: string, entry: Entry): void {
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    this.bound();
+  }
+
+  /** Oldest first, until both bounds hold. */
+  private bound(): void {
+    let jobs = 0;
+    for (const entry of this.entries.values()) jobs += entry.jobs;
+    for (const [key, entry] of this.entries) {
+      if (this.entries.size <= this.maxEntries && jobs <= MAX_JOBS) break;
+      this.entries.delete(key);
+      jobs -= entry.jobs;
     }
-    return page;
+  }
+
+  /** The shared read, for one caller that may go away first: the last one to go aborts it. */
+  private waitFor(key: string, entry: Entry, signal: AbortSignal): Promise<ListPage> {
+    if (signal.aborted) return Promise.reject(signal.reason);
+    entry.waiting++;
+    return new Promise<ListPage>((resolve, reject) => {
+      const gone = () => {
+        reject(signal.reason);
+        entry.waiting--;
+        if (entry.waiting === 0 && entry.answeredAt === null) {
+          this.forget(key, entry);
+          entry.controller.abort(signal.reason);
+        }
+      };
+      signal.addEventListener('abort', gone, { once: true });
+      entry.page.then(
+        (page) => {
+          signal.removeEventListener('abort', gone);
+          entry.waiting--;
+          resolve(page);
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', gone);
+          entry.waiting--;
+          reject(error);
+        },
+      );
+    });
+  }
+
+  private forget(key: string, entry: Entry): void {
+    if (this.entries.get(key) === entry) this.entries.delete(key);
   }
 
   /** After a change made through this gateway: the credential's listings are read afresh. */
@@ -63,10 +152,16 @@ export class ListingSnapshots {
 }
 
 export interface ScopedSnapshots {
-  /** `load`'s answer for `query`, shared while fresh; `query` must name everything the answer depends on. */
-  read(query: unknown, load: () => Promise<ListPage>): Promise<ListPage>;
+  /**
+   * `load`'s answer for `query`, shared while fresh; `query` must name everything the answer
+   * depends on. `signal`: the caller's; the read is aborted once every caller waiting for it aborted.
+   */
+  read(query: unknown, load: ListingLoad, signal?: AbortSignal): Promise<ListPage>;
   invalidate(): void;
 }
 
-/** No sharing: every read is made (tests and tools that build providers directly). */
-export const UNSHARED: ScopedSnapshots = { read: (_query, load) => load(), invalidate: () => undefined };
+/** No sharing: every read is made, with the caller's own signal. */
+export const UNSHARED: ScopedSnapshots = {
+  read: (_query, load, signal) => load(signal ?? new AbortController().signal),
+  invalidate: () => undefined,
+};

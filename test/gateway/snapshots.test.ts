@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PEOPLE, type SimPerson } from '../../src/simulators/common/people.js';
 import type { SimServer } from '../../src/simulators/common/server.js';
 import { gql, startWorld, type World } from '../support/gateway.js';
+import { until } from '../support/live.js';
 import { globalId } from '../support/mutations.js';
 
 const [ADA, GRACE] = DEMO_PEOPLE as [SimPerson, SimPerson];
@@ -34,9 +35,22 @@ describe("with the gateway's own credentials", () => {
     const second = await gql<Page, Record<string, never>>(world.url, PAGE);
     expect(second.data).toEqual(first.data);
     expect([rimeLists(world) - rime, dmLists(world) - dm]).toEqual([rimeRead, dmRead]);
+    // Past the staleness: the old reading still answers at once, and one fresh read goes out behind it.
     await new Promise((resolve) => setTimeout(resolve, STALE_MS + 50));
+    expect((await gql<Page, Record<string, never>>(world.url, PAGE)).data).toEqual(first.data);
+    await until(() => rimeLists(world) - rime === 2 * rimeRead && dmLists(world) - dm === 2 * dmRead, 5_000, 'the read in the background');
+    await gql<Page, Record<string, never>>(world.url, PAGE);
     await gql<Page, Record<string, never>>(world.url, PAGE);
     expect([rimeLists(world) - rime, dmLists(world) - dm]).toEqual([2 * rimeRead, 2 * dmRead]);
+  });
+
+  it('a reading far past its staleness is not served: the page waits for a fresh one', async () => {
+    await gql<Page, Record<string, never>>(world.url, PAGE);
+    await new Promise((resolve) => setTimeout(resolve, STALE_MS * 10 + 100));
+    const before = dmLists(world);
+    await gql<Page, Record<string, never>>(world.url, PAGE);
+    // Counted when the answer is in: the read was made for this very page.
+    expect(dmLists(world)).toBe(before + 1);
   });
 
   it("this gateway's own cancel makes the listing stale at once: the next page shows the change", async () => {

@@ -28,6 +28,8 @@ import {
 import { subscribeSse, subscribeWs, wsClient, type Received } from '../support/subscriptions.js';
 
 const SEED = 41;
+/** Enough jobs that every test still finds live ones after the earlier tests' walks. */
+const JOB_COUNT = 900;
 const POLL_MS = 300;
 /** The simulators' clock moves this much per step (jobs change every few steps). */
 const STEP_MS = 5 * 60_000;
@@ -163,7 +165,7 @@ async function pick(
   exclude: ReadonlySet<string>,
   { changeFirst = false, mustChange = true, lenient = false }: { changeFirst?: boolean; mustChange?: boolean; lenient?: boolean } = {},
 ): Promise<Foreseen[]> {
-  const ahead = await foresee(SEED, WORLD_START, clock.now(), STEP_MS, steps);
+  const ahead = await foresee(SEED, JOB_COUNT, WORLD_START, clock.now(), STEP_MS, steps);
   const picked: Foreseen[] = [];
   for (const [provider, count] of Object.entries(counts) as [JobProvider, number][]) {
     const score = (job: Foreseen): number => {
@@ -250,7 +252,7 @@ describeWithRedis('several replicas over one Redis', () => {
     // Errors of the admin connection while Redis is stopped on purpose are expected.
     admin.on('error', () => undefined);
     clock = new ManualClock(WORLD_START);
-    demo = await startDemoBackends({ clock, seed: SEED });
+    demo = await startDemoBackends({ clock, seed: SEED, jobCount: JOB_COUNT });
     const env = replicaEnv(demo, redis.url, POLL_MS);
     replicas = await Promise.all(['r0', 'r1', 'r2'].map((name) => startReplica(name, env)));
   }, 60_000);
@@ -454,12 +456,16 @@ describeWithRedis('several replicas over one Redis', () => {
 
     const killedAt = Date.now();
     await r0.kill();
+    replicas = survivors;
     // The jobs move on while nobody reads them: the new holder must tell of it.
     clock.advance(STEP_MS);
     record(seen, jobs);
     const alive = new Set(survivors.map((replica) => replica.pid));
+    // Taken over: held by a survivor, or already told to the end (a job that ended in the gap lets its lease go at once).
+    const done = (job: Foreseen): boolean =>
+      FINAL[job.provider].includes(state(job)) && followers.filter((follower) => follower.job === job).every((follower) => follower.received.completed);
     await eventually(
-      async () => (await Promise.all(jobs.map((job) => holderOf(admin, job.provider, job.id)))).every((pid) => pid !== null && alive.has(pid)),
+      async () => (await Promise.all(jobs.map((job) => holderOf(admin, job.provider, job.id)))).every((pid, i) => (pid !== null && alive.has(pid)) || done(jobs[i]!)),
       LEASE_MS + 10_000,
       'a survivor to take every lease',
       50,
@@ -479,16 +485,14 @@ describeWithRedis('several replicas over one Redis', () => {
       expect(FINAL[follower.job.provider]).toContain(follower.received.values.at(-1)?.providerState);
     }
     expectSameStory(followers, seen);
-    replicas = survivors;
     await noWatchersLeft(replicas);
   }, 60_000);
 
   it('Redis stops mid-stream: every replica keeps delivering (degraded, and says so), then shares again once it is back', async () => {
     const [r1] = replicas as [Replica];
     const HORIZON = 80;
-    const jobs = [...(await pick({ GPU: 1 }, HORIZON, used)), ...(await pick({ RIME: 1, DATA_MANAGER: 1 }, HORIZON, used, { lenient: true }))].filter(
-      (job) => job.endsAt !== null && job.endsAt > 2,
-    );
+    // Whichever of these backends still has a job that changes (after the earlier tests' walks, few do).
+    const jobs = await pick({ GPU: 2, RIME: 1, DATA_MANAGER: 1 }, HORIZON, used, { lenient: true });
     expect(jobs.length).toBeGreaterThanOrEqual(2);
     for (const job of jobs) used.add(job.id);
     const firstClient = client(r1);
@@ -546,7 +550,7 @@ describeWithRedis('several replicas over one Redis', () => {
     }
 
     await walkToEnd(followers, jobs, seen, HORIZON);
-    for (const follower of followers) await follower.received.ended(5_000);
+    for (const follower of followers) if (FINAL[follower.job.provider].includes(state(follower.job))) await follower.received.ended(5_000);
     for (const follower of followers) expect(follower.received.errors).toEqual([]);
     expectSameStory(followers, seen);
     unsubscribeAll(followers);

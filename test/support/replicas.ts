@@ -188,9 +188,9 @@ export interface Foreseen {
  * brought to `nowMs` and then moved by `steps` steps of `stepMs`. Simulated jobs live on their
  * timelines alone (reads change nothing), so the world under test will do exactly this.
  */
-export async function foresee(seed: number, startMs: number, nowMs: number, stepMs: number, steps: number): Promise<Foreseen[]> {
+export async function foresee(seed: number, jobCount: number, startMs: number, nowMs: number, stepMs: number, steps: number): Promise<Foreseen[]> {
   const clock = new ManualClock(startMs);
-  const demo = await startDemoBackends({ clock, seed });
+  const demo = await startDemoBackends({ clock, seed, jobCount });
   try {
     clock.set(nowMs);
     const state = (provider: JobProvider, id: string): string | null => simulatedState(demo, provider, id);

@@ -155,6 +155,8 @@ class Holding implements LeaseGrant {
 export class RedisLease implements WatchLease {
   readonly retryMs: number;
   private readonly held = new Set<Holding>();
+  /** How long the lease another replica held had left when this one last asked (ms). */
+  private readonly expiries = new Map<string, number>();
   private closed = false;
 
   constructor(
@@ -168,6 +170,15 @@ export class RedisLease implements WatchLease {
     });
   }
 
+  /** The lease's remaining time when it was last refused (plus a little), else `retryMs`. */
+  retryDelayMs(key: WatchKey): number {
+    const name = leaseName(key);
+    const left = this.expiries.get(name);
+    this.expiries.delete(name);
+    // Never sooner than a tenth of the lease: a holder renews long before its lease runs out.
+    return left === undefined ? this.retryMs : Math.min(this.retryMs, Math.max(left + 25, Math.floor(this.options.leaseMs / 10)));
+  }
+
   async acquire(key: WatchKey): Promise<LeaseGrant | null> {
     if (this.closed) return null;
     // Right after start the first connection may still be on its way: that is not an outage.
@@ -176,9 +187,16 @@ export class RedisLease implements WatchLease {
     let mode: 'redis' | 'local' = 'local';
     if (this.link.commandReady) {
       try {
-        const set = await this.link.command.set(leaseName(key), token, 'PX', this.options.leaseMs, 'NX');
+        const name = leaseName(key);
+        const set = await this.link.command.set(name, token, 'PX', this.options.leaseMs, 'NX');
         this.link.succeeded();
-        if (set !== 'OK') return null;
+        if (set !== 'OK') {
+          // Ask again right when the holder's lease would run out if it died now: a takeover
+          // then comes within the lease time, not a retry period later.
+          const left = await this.link.command.pttl(name).catch(() => -1);
+          this.expiries.set(name, left > 0 ? left : this.retryMs);
+          return null;
+        }
         mode = 'redis';
       } catch (error) {
         this.link.failed(error);

@@ -77,15 +77,14 @@ export class DataManagerProvider implements Provider<'DATA_MANAGER'> {
     // Only a Data Manager project id can match; anything else would be refused, not just empty.
     if (filter.project != null && !PROJECT_ID.test(filter.project)) return { jobs: [], nextPageToken: null };
     const query = { project_id: filter.project ?? null };
-    // Shared, so no one caller's signal may abort it: the read finishes for whoever else waits.
-    return this.snapshots.read(query, async () => {
-      const answer = await this.client.listInstances(query);
+    return this.snapshots.read(query, async (signal) => {
+      const answer = await this.client.listInstances(query, { signal });
       return {
         jobs: answer.instances.map((instance) => toJob(instance, undefined, this.isDeleting(instance.id))),
         nextPageToken: null,
         skipped: answer.skipped ?? null,
       };
-    });
+    }, request.signal);
   }
 
   async getMany(ids: readonly string[], options: CallOptions = {}): Promise<GetResult[]> {

@@ -127,8 +127,7 @@ export class RimeProvider implements Provider<'RIME'> {
         view,
       };
     }
-    // Shared, so no one caller's signal may abort it: the read finishes for whoever else waits.
-    return this.snapshots.read(query, () => this.readPage(query, {}));
+    return this.snapshots.read(query, (signal) => this.readPage(query, { signal }), request.signal);
   }
 
   /** One ListJobs page, read now (live polling must not be served an older reading). */
