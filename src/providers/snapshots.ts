@@ -6,8 +6,8 @@
 // was read a moment ago, however large. This gateway's own mutations make it stale at once.
 import type { ListPage } from './contract.js';
 
-interface Entry {
-  readonly page: Promise<ListPage>;
+interface Entry<T> {
+  readonly page: Promise<T>;
   /** Aborts the read once every caller waiting for it has gone away. */
   readonly controller: AbortController;
   /** Callers waiting for the read that can still go away. */
@@ -26,35 +26,51 @@ const MAX_JOBS = 200_000;
 const REVALIDATE_PERIODS = 10;
 
 /** Reads a listing; `signal` aborts it. */
-export type ListingLoad = (signal: AbortSignal) => Promise<ListPage>;
+export type ListingLoad<T = ListPage> = (signal: AbortSignal) => Promise<T>;
+
+export interface SnapshotOptions<T> {
+  /** Entries kept at most; the oldest go first. */
+  maxEntries?: number;
+  /** How many jobs an answer holds (the memory bound); default: a `ListPage`'s. */
+  sizeOf?: (answer: T) => number;
+  /**
+   * With `staleMs` 0, still share a read while it is in flight (a backend whose requests are
+   * signed per attempt, so that HTTP-level deduplication cannot tell them alike).
+   */
+  shareInFlight?: boolean;
+}
 
 /** One backend's shared listings; `scoped` gives the view of one credential. */
-export class ListingSnapshots {
-  private readonly entries = new Map<string, Entry>();
+export class ListingSnapshots<T = ListPage> {
+  private readonly entries = new Map<string, Entry<T>>();
+  private readonly maxEntries: number;
+  private readonly sizeOf: (answer: T) => number;
 
   /**
    * `staleMs`: how long a listing is served after it answered (0: never; every read goes to the
-   * backend, and only undici shares identical reads in flight). `maxEntries` bounds memory: the
-   * oldest go first.
+   * backend, and only undici shares identical reads in flight, unless `shareInFlight`).
    */
   constructor(
     private readonly staleMs: number,
-    private readonly maxEntries = 64,
-  ) {}
+    private readonly options: SnapshotOptions<T> = {},
+  ) {
+    this.maxEntries = options.maxEntries ?? 64;
+    this.sizeOf = options.sizeOf ?? ((answer) => (answer as { jobs?: readonly unknown[] }).jobs?.length ?? 0);
+  }
 
   /** The listings of one credential (its fingerprint): never served to another. */
-  scoped(scope: string): ScopedSnapshots {
-    if (this.staleMs <= 0) return UNSHARED;
+  scoped(scope: string): ScopedSnapshots<T> {
+    if (this.staleMs <= 0 && !this.options.shareInFlight) return unshared<T>();
     return {
       read: (query, load, signal) => this.read(JSON.stringify([scope, query]), load, signal),
       invalidate: () => this.invalidate(scope),
     };
   }
 
-  private read(key: string, load: ListingLoad, signal: AbortSignal | undefined): Promise<ListPage> {
+  private read(key: string, load: ListingLoad<T>, signal: AbortSignal | undefined): Promise<T> {
     const found = this.entries.get(key);
     const age = found?.answeredAt == null ? null : performance.now() - found.answeredAt;
-    let entry: Entry;
+    let entry: Entry<T>;
     if (found && (age === null || age <= this.staleMs)) {
       entry = found;
     } else if (found && age !== null && age <= this.staleMs * REVALIDATE_PERIODS) {
@@ -69,14 +85,14 @@ export class ListingSnapshots {
   }
 
   /** `install`: callers wait for it at once (false: it replaces the current reading once it answers). */
-  private start(key: string, load: ListingLoad, install: boolean): Entry {
+  private start(key: string, load: ListingLoad<T>, install: boolean): Entry<T> {
     const controller = new AbortController();
-    const entry: Entry = { page: load(controller.signal), controller, waiting: 0, answeredAt: null, jobs: 0, refreshing: false };
+    const entry: Entry<T> = { page: load(controller.signal), controller, waiting: 0, answeredAt: null, jobs: 0, refreshing: false };
     if (install) this.install(key, entry);
     entry.page.then(
       (page) => {
         entry.answeredAt = performance.now();
-        entry.jobs = page.jobs.length;
+        entry.jobs = this.sizeOf(page);
         if (!install) this.install(key, entry);
         this.bound();
       },
@@ -86,7 +102,7 @@ export class ListingSnapshots {
     return entry;
   }
 
-  private revalidate(key: string, stale: Entry, load: ListingLoad): void {
+  private revalidate(key: string, stale: Entry<T>, load: ListingLoad<T>): void {
     stale.refreshing = true;
     const next = this.start(key, load, false);
     next.page.catch(() => {
@@ -94,7 +110,7 @@ export class ListingSnapshots {
     });
   }
 
-  private install(key: string, entry: Entry): void {
+  private install(key: string, entry: Entry<T>): void {
     this.entries.delete(key);
     this.entries.set(key, entry);
     this.bound();
@@ -112,10 +128,10 @@ export class ListingSnapshots {
   }
 
   /** The shared read, for one caller that may go away first: the last one to go aborts it. */
-  private waitFor(key: string, entry: Entry, signal: AbortSignal): Promise<ListPage> {
+  private waitFor(key: string, entry: Entry<T>, signal: AbortSignal): Promise<T> {
     if (signal.aborted) return Promise.reject(signal.reason);
     entry.waiting++;
-    return new Promise<ListPage>((resolve, reject) => {
+    return new Promise<T>((resolve, reject) => {
       const gone = () => {
         reject(signal.reason);
         entry.waiting--;
@@ -140,7 +156,7 @@ export class ListingSnapshots {
     });
   }
 
-  private forget(key: string, entry: Entry): void {
+  private forget(key: string, entry: Entry<T>): void {
     if (this.entries.get(key) === entry) this.entries.delete(key);
   }
 
@@ -151,17 +167,18 @@ export class ListingSnapshots {
   }
 }
 
-export interface ScopedSnapshots {
+export interface ScopedSnapshots<T = ListPage> {
   /**
    * `load`'s answer for `query`, shared while fresh; `query` must name everything the answer
    * depends on. `signal`: the caller's; the read is aborted once every caller waiting for it aborted.
    */
-  read(query: unknown, load: ListingLoad, signal?: AbortSignal): Promise<ListPage>;
+  read(query: unknown, load: ListingLoad<T>, signal?: AbortSignal): Promise<T>;
   invalidate(): void;
 }
 
 /** No sharing: every read is made, with the caller's own signal. */
-export const UNSHARED: ScopedSnapshots = {
-  read: (_query, load, signal) => load(signal ?? new AbortController().signal),
-  invalidate: () => undefined,
-};
+export function unshared<T>(): ScopedSnapshots<T> {
+  return { read: (_query, load, signal) => load(signal ?? new AbortController().signal), invalidate: () => undefined };
+}
+
+export const UNSHARED: ScopedSnapshots = unshared<ListPage>();

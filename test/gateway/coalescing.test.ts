@@ -1,5 +1,6 @@
-// Identical upstream reads in flight at the same time, with the same credential, share one request;
-// different credentials never do. Counted at the simulators, never timed.
+// Identical upstream reads in flight at the same time, with the same credential, share one request
+// (GPU requests too, though each is signed with a nonce of its own); different credentials never
+// do. Counted at the simulators, never timed.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { JobProvider } from '../../src/providers/job.js';
 import { DEMO_PEOPLE, type SimPerson } from '../../src/simulators/common/people.js';
@@ -12,8 +13,8 @@ const CALLERS = 8;
 /** Long enough that every caller's read is under way before the first answer comes back. */
 const LATENCY_MS = 300;
 
-function serversOf(world: World): Record<Exclude<JobProvider, 'GPU'>, SimServer> {
-  return { UCLOUD: world.demo.ucloud.server, RIME: world.demo.rime.server, DATA_MANAGER: world.demo.dataManager.server };
+function serversOf(world: World): Record<JobProvider, SimServer> {
+  return { UCLOUD: world.demo.ucloud.server, RIME: world.demo.rime.server, DATA_MANAGER: world.demo.dataManager.server, GPU: world.demo.gpu.server };
 }
 
 /** Requests each simulator received while `run` ran. */
@@ -27,7 +28,7 @@ async function requestsDuring(world: World, run: () => Promise<unknown>): Promis
 describe('with the gateway\'s own credentials', () => {
   let world: World;
   beforeAll(async () => {
-    world = await startWorld({ seed: 5, jobCount: 40, config: { gpu: null } });
+    world = await startWorld({ seed: 5, jobCount: 40 });
     // UCloud's first call exchanges the refresh token: not part of what is counted.
     await gql(world.url, PAGE);
   });

@@ -5,11 +5,13 @@ import { getInBatches, mapLimit } from '../concurrency.js';
 import type { GpuJob } from '../job.js';
 import type { CallOptions, CreatedJob, GetResult, ListPage, ListRequest, LogEntry, LogPoll, Provider, ProviderOptions } from '../contract.js';
 import { ProviderError } from '../errors.js';
-import { GpuClient, gpuTransport, LATEST_BOUND } from './client.js';
+import { GpuClient, gpuTransport, LATEST_BOUND, type ListJobsQuery } from './client.js';
 import { toCreateBody, toJob } from './map.js';
 import { createdWindow, decodePageToken, encodePageToken, nextPageToken, statusFilter, type CreatedWindow } from './pushdown.js';
 import { inStartedOrder, isFinishedRun, parseRunCursor, runLogText, serializeRunCursor, type RunCursor } from './runlogs.js';
-import type { GpuJobRunWire } from './wire.js';
+import type { GpuJobListWire, GpuJobRunWire } from './wire.js';
+import { ListingSnapshots, unshared, type ScopedSnapshots } from '../snapshots.js';
+import { credentialFingerprint } from '../../identity/fingerprint.js';
 import type { GpuJobSpec } from '../specs.js';
 
 export const DEFAULT_CANCEL_REASON = 'Cancelled via Job Gateway';
@@ -26,7 +28,14 @@ export class GpuProvider implements Provider<'GPU'> {
 
   private bareDates = false;
 
-  constructor(private readonly client: GpuClient) {}
+  /**
+   * `pages`: list pages read at the same time by several operations of the same credential share
+   * one request. Requests are signed per attempt (a nonce), so only this can tell them alike.
+   */
+  constructor(
+    private readonly client: GpuClient,
+    private readonly pages: ScopedSnapshots<GpuJobListWire> = unshared(),
+  ) {}
 
   async list(request: ListRequest): Promise<ListPage> {
     const { filter } = request;
@@ -44,10 +53,8 @@ export class GpuProvider implements Provider<'GPU'> {
     const asked = Math.min(MAX_LIMIT, Math.max(1, Math.floor(request.pageSize)));
     const limit = token && token.page > 1 ? token.limit : asked;
 
-    const answer = await this.client.listJobs(
-      { sort: '-created_at', page: token?.page ?? 1, limit, status: statuses ?? undefined, createdAt: window },
-      { signal: request.signal },
-    );
+    const query: ListJobsQuery = { sort: '-created_at', page: token?.page ?? 1, limit, status: statuses ?? undefined, createdAt: window };
+    const answer = await this.pages.read(query, (signal) => this.client.listJobs(query, { signal }), request.signal);
     if (!this.bareDates && answer.data.some((wire) => wire.created_at_is_date)) {
       this.bareDates = true;
       // The bound just asked for was a millisecond past the cursor; a day is needed: ask again.
@@ -157,7 +164,12 @@ export function createProvider(settings: GpuSettings, options: ProviderOptions):
 /** The GPU cloud with the gateway's key pair, or each caller's (`GPU_CREDENTIALS=forward`), over one connection pool. */
 export function createBackend(settings: GpuSettings | ForwardSettings, options: ProviderOptions): Backend<'GPU'> {
   const transport = gpuTransport(settings.url, options);
+  // In flight only: GPU pages are newest-first and cheap to read again, but never alike on the wire.
+  const pages = new ListingSnapshots<GpuJobListWire>(0, { shareInFlight: true, sizeOf: (answer) => answer.data.length });
   const forCredential = (credential: CredentialOf<'GPU'>) =>
-    new GpuProvider(new GpuClient({ url: settings.url, apiKey: credential.apiKey, apiSecret: credential.apiSecret }, options, transport));
+    new GpuProvider(
+      new GpuClient({ url: settings.url, apiKey: credential.apiKey, apiSecret: credential.apiSecret }, options, transport),
+      pages.scoped(credentialFingerprint('GPU', credential)),
+    );
   return backendOf('GPU', settings, transport, { kind: GpuProvider, service: (own: GpuSettings) => forCredential(own), forCredential });
 }
