@@ -7,12 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'vitest';
 
+/** Debian's package installs it on the PATH; REDIS_SERVER overrides (another build, another path). */
 export const REDIS_BINARY = process.env.REDIS_SERVER ?? 'redis-server';
 
 export interface RunningRedis {
   /** `redis://127.0.0.1:<port>`. */
   readonly url: string;
   readonly port: number;
+  /** The server process now; null while stopped. */
+  readonly pid: number | null;
   /** SIGTERM, and waits for the process to exit (an outage; data is gone, as after a restart without persistence). */
   stop(): Promise<void>;
   /** Starts it again on the same port, waiting until it accepts. */
@@ -125,14 +128,23 @@ export async function startRedis(): Promise<RunningRedis> {
     child = undefined;
   };
 
+  // A run ending any way at all (an error, Ctrl-C) must not leave a server behind.
+  const killOnExit = (): void => {
+    child?.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
   await start();
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    get pid() {
+      return child?.pid ?? null;
+    },
     stop,
     start,
     async close() {
       await stop();
+      process.off('exit', killOnExit);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -71,7 +71,7 @@ export class Metrics {
     return sum;
   }
 
-  /** Status/log poll rounds this replica did for `backend` (it holds some of that backend's leases). */
+  /** Status/log poll rounds this replica did for `backend` (only while it holds that backend's scope lease). */
   rounds(backend: JobProvider): number {
     return this.value('jobgateway_live_poll_rounds_total', { backend, kind: 'jobs' });
   }
@@ -143,35 +143,46 @@ export async function startReplica(name: string, env: Record<string, string>): P
   };
 }
 
-/** The lease name of a job watched with `credential` (src/live/key.ts: keyString, as JSON). */
-export function jobLeaseName(backend: JobProvider, id: string, credential = 'service'): string {
-  return `${REDIS_PREFIX}lease:${JSON.stringify([credential, backend, 'job', id])}`;
+/**
+ * The lease of a backend scope (one backend read with one credential): src/live/affinity.ts makes a
+ * job watcher's lease its scope's, so one replica polls every followed job of the scope. The name
+ * is keyString(scopeKey(...)) of src/live/key.ts: `[credential, backend, "scope"]`, as JSON.
+ */
+export function scopeLeaseName(backend: JobProvider, credential = 'service'): string {
+  return `${REDIS_PREFIX}lease:${JSON.stringify([credential, backend, 'scope'])}`;
 }
 
 export interface LeaseRecord {
-  /** The lease's key string: `[credential, backend, 'job', id]`. */
+  /** The lease's key string: `[credential, backend, 'scope']` (job watchers) or `[credential, backend, 'list']`. */
   readonly key: readonly string[];
   /** The pid in the holder's replicaId (`<host>-<pid>-<hex>:<token>`). */
   readonly pid: number;
 }
+
+const holderPid = (value: string | null | undefined): number | null => {
+  const pid = value ? /-(\d+)-[0-9a-f]+:[0-9a-f]+$/.exec(value)?.[1] : undefined;
+  return pid === undefined ? null : Number(pid);
+};
 
 /** Every lease in Redis now, with the pid of the replica holding it. */
 export async function leases(admin: Redis): Promise<LeaseRecord[]> {
   const names = await admin.keys(`${REDIS_PREFIX}lease:*`);
   const values = names.length > 0 ? await admin.mget(...names) : [];
   return names.flatMap((name, i) => {
-    const value = values[i];
-    const pid = value ? /-(\d+)-[0-9a-f]+:[0-9a-f]+$/.exec(value)?.[1] : undefined;
-    if (pid === undefined) return [];
-    return [{ key: JSON.parse(name.slice(`${REDIS_PREFIX}lease:`.length)) as string[], pid: Number(pid) }];
+    const pid = holderPid(values[i]);
+    if (pid === null) return [];
+    return [{ key: JSON.parse(name.slice(`${REDIS_PREFIX}lease:`.length)) as string[], pid }];
   });
 }
 
-/** The pid holding the lease of a job (service credential), or null. */
-export async function holderOf(admin: Redis, backend: JobProvider, id: string, credential = 'service'): Promise<number | null> {
-  const value = await admin.get(jobLeaseName(backend, id, credential));
-  const pid = value ? /-(\d+)-[0-9a-f]+:[0-9a-f]+$/.exec(value)?.[1] : undefined;
-  return pid === undefined ? null : Number(pid);
+/** The scope leases in Redis now (job watchers'; list watchers' left out). */
+export async function scopeLeases(admin: Redis): Promise<LeaseRecord[]> {
+  return (await leases(admin)).filter((lease) => lease.key[2] === 'scope');
+}
+
+/** The pid holding the lease of a backend's scope (service credential unless given), or null. */
+export async function holderOf(admin: Redis, backend: JobProvider, credential = 'service'): Promise<number | null> {
+  return holderPid(await admin.get(scopeLeaseName(backend, credential)));
 }
 
 export interface Foreseen {

@@ -155,7 +155,7 @@ class Holding implements LeaseGrant {
 export class RedisLease implements WatchLease {
   readonly retryMs: number;
   private readonly held = new Set<Holding>();
-  /** How long the lease another replica held had left when this one last asked (ms). */
+  /** When the lease another replica held runs out unless renewed (epoch ms), as of the last refusal. */
   private readonly expiries = new Map<string, number>();
   private closed = false;
 
@@ -173,10 +173,13 @@ export class RedisLease implements WatchLease {
   /** The lease's remaining time when it was last refused (plus a little), else `retryMs`. */
   retryDelayMs(key: WatchKey): number {
     const name = leaseName(key);
-    const left = this.expiries.get(name);
-    this.expiries.delete(name);
+    const expiry = this.expiries.get(name);
+    if (expiry === undefined) return this.retryMs;
+    // Kept for every watcher waiting on the same lease (a scope's jobs), until it has run out.
+    const left = expiry - Date.now();
+    if (left < -this.retryMs) this.expiries.delete(name);
     // Never sooner than a tenth of the lease: a holder renews long before its lease runs out.
-    return left === undefined ? this.retryMs : Math.min(this.retryMs, Math.max(left + 25, Math.floor(this.options.leaseMs / 10)));
+    return Math.min(this.retryMs, Math.max(left + 25, Math.floor(this.options.leaseMs / 10)));
   }
 
   async acquire(key: WatchKey): Promise<LeaseGrant | null> {
@@ -194,7 +197,7 @@ export class RedisLease implements WatchLease {
           // Ask again right when the holder's lease would run out if it died now: a takeover
           // then comes within the lease time, not a retry period later.
           const left = await this.link.command.pttl(name).catch(() => -1);
-          this.expiries.set(name, left > 0 ? left : this.retryMs);
+          this.expiries.set(name, Date.now() + (left > 0 ? left : this.retryMs));
           return null;
         }
         mode = 'redis';
