@@ -55,7 +55,7 @@ export class FollowGroup implements JobFeed {
 
   /** A finished job's status subscriber is already served (its channel ended): only output needs the stream then. */
   subscribed(watcher: JobWatcher): void {
-    if (!this.members.has(watcher) || watcher.subscribers === 0 || this.drivers.has(watcher)) return;
+    if (!this.members.has(watcher) || !watcher.read || this.drivers.has(watcher)) return;
     const driver = new FollowDriver(this.provider, this.follow, watcher, this.intervalMs);
     this.drivers.set(watcher, driver);
     this.unfinished.add(driver);

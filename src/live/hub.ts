@@ -75,7 +75,7 @@ export class LiveHub {
   /** Scopes this replica holds: their `want` topic, heard while held. */
   private readonly heldScopes = new Map<string, () => void>();
   /** Jobs read here for another replica's subscribers, kept while that replica keeps asking. */
-  private readonly remoteHolds = new Map<string, { release: () => void; timer: NodeJS.Timeout }>();
+  private readonly remoteHolds = new Map<string, { release: () => void; timer: NodeJS.Timeout; logs: boolean }>();
   private readonly wantTtlMs: number;
   private readonly rounds = new RoundTally();
   private listSubscriptions = 0;
@@ -229,7 +229,8 @@ export class LiveHub {
   /** This replica's subscribers follow `key`, whose scope another replica reads: ask it to read this job too. */
   private askHolder(key: WatchKey): void {
     if (key.target.kind !== 'job' || this.closed) return;
-    this.transport.publish(scopeKey(key), { type: 'want', id: key.target.id });
+    const watcher = this.jobs.get(jobKey(key.backend, key.target.id, key.credential));
+    this.transport.publish(scopeKey(key), { type: 'want', id: key.target.id, logs: watcher?.wantsLogs ?? false });
   }
 
   private holdScope(scope: ScopeKey, holding: boolean): void {
@@ -243,25 +244,54 @@ export class LiveHub {
     this.heldScopes.set(
       name,
       this.transport.subscribe(scope, (news) => {
-        if (news.type === 'want') this.readFor(jobKey(scope.backend, news.id, scope.credential));
+        if (news.type === 'want') this.readFor(jobKey(scope.backend, news.id, scope.credential), news.logs);
       }),
     );
   }
 
-  /** Reads a job another replica's subscribers follow, as long as it keeps asking (a few lease retries). */
-  private readFor(key: JobKey): void {
+  /**
+   * Reads a job another replica's subscribers follow, as long as it keeps asking (a few lease
+   * retries), and no longer than there is anything to tell: its end, and its output's if wanted.
+   */
+  private readFor(key: JobKey, logs: boolean): void {
     const provider = this.scopeReaders.get(scopeString(key));
     if (!provider || this.closed || this.wantTtlMs === 0) return;
     const name = keyString(key);
     const found = this.remoteHolds.get(name);
     if (found) clearTimeout(found.timer);
-    const release = found?.release ?? this.openWatcher(key, provider).hold();
-    const timer = setTimeout(() => {
-      this.remoteHolds.delete(name);
-      release();
-    }, this.wantTtlMs);
-    timer.unref?.();
-    this.remoteHolds.set(name, { release, timer });
+    const watcher = this.openWatcher(key, provider);
+    const hold = found ?? { release: () => undefined, timer: setTimeout(() => undefined, 0), logs: false };
+    if (!found) {
+      const release = watcher.hold();
+      const unlisten = this.transport.subscribe(key, () => {
+        if (watcher.terminal && (!hold.logs || watcher.logsDone)) done();
+      });
+      const done = () => {
+        clearTimeout(hold.timer);
+        if (this.remoteHolds.get(name) !== hold) return;
+        this.remoteHolds.delete(name);
+        unlisten();
+        watcher.readForOthers({ status: false, logs: false });
+        release();
+      };
+      hold.release = done;
+    }
+    hold.logs ||= logs;
+    watcher.readForOthers({ status: true, logs: hold.logs });
+    hold.timer = setTimeout(() => hold.release(), this.wantTtlMs);
+    hold.timer.unref?.();
+    this.remoteHolds.set(name, hold);
+    // Nothing more to tell than what was published already (the replay store has it).
+    if (watcher.terminal && (!hold.logs || watcher.logsDone)) {
+      hold.release();
+      return;
+    }
+    // Already read here: the reading goes on for them now (a stream opened, output read).
+    const feed = this.feedOf(key);
+    if (feed) {
+      feed.subscribed(watcher);
+      if (hold.logs) feed.outputWanted(watcher);
+    }
   }
 
   private startWatching(watcher: JobWatcher): void {
@@ -276,7 +306,8 @@ export class LiveHub {
     watcher.lead(true);
     feed.add(watcher);
     // Taken over from another replica while subscribers were waiting: they need the stream now.
-    if (watcher.subscribers > 0) feed.subscribed(watcher);
+    if (watcher.read) feed.subscribed(watcher);
+    if (watcher.wantsLogs) feed.outputWanted(watcher);
   }
 
   private stopWatching(watcher: JobWatcher): void {

@@ -33,6 +33,8 @@ export class JobWatcher {
   private readonly first = deferred();
   /** This process reads the backend for the key (it holds the lease); otherwise it mirrors the holder's news. */
   private leading = false;
+  /** What other replicas' subscribers read of this job, which this replica reads for them. */
+  private remote = { status: false, logs: false };
   /** Another replica's news heard before what it had published so far was loaded. */
   private pending: [LiveNews | Closing, number | undefined][] | null = null;
   /** The newest of the holder's news this mirror has taken in (its `seq`). */
@@ -87,9 +89,19 @@ export class JobWatcher {
     return this.current !== null && isTerminal(this.current.state);
   }
 
-  /** Output is still wanted and not yet complete. */
+  /** Output is still wanted (here or by another replica's subscribers) and not yet complete. */
   get wantsLogs(): boolean {
-    return this.readers.logs > 0 && !this.drained;
+    return (this.readers.logs > 0 || this.remote.logs) && !this.drained;
+  }
+
+  /** Someone reads this job: a subscriber here, or one of another replica this one reads for. */
+  get read(): boolean {
+    return this.subscribers > 0 || this.remote.status;
+  }
+
+  /** Several replicas: this one holds the job's scope and reads it for another replica's subscribers. */
+  readForOthers(interest: { status: boolean; logs: boolean }): void {
+    this.remote = interest;
   }
 
   /** The output has been read to its end. */

@@ -30,6 +30,8 @@ export interface ListNews {
 export interface WantNews {
   readonly type: 'want';
   readonly id: string;
+  /** Its output is read too (`jobLogs`), not only its state. */
+  readonly logs: boolean;
 }
 
 export type LiveNews = JobNews | ListNews | WantNews;

@@ -39,7 +39,7 @@ const news = z.discriminatedUnion('type', [
   z.object({ type: z.literal('snapshot'), job }),
   z.object({ type: z.literal('logs'), entries: z.array(logEntry) }),
   z.object({ type: z.literal('logsEnd') }),
-  z.object({ type: z.literal('want'), id: z.string() }),
+  z.object({ type: z.literal('want'), id: z.string(), logs: z.boolean() }),
   z.object({
     type: z.literal('listed'),
     event: z.object({ job, previousState: z.enum(JOB_STATES).nullable() }),
