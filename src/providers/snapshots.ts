@@ -5,6 +5,7 @@
 // the background (stale while revalidating), so an operation never waits for a whole listing that
 // was read a moment ago, however large. This gateway's own mutations make it stale at once.
 import type { ListPage } from './contract.js';
+import type { Job } from './job.js';
 
 interface Entry<T> {
   readonly page: Promise<T>;
@@ -40,6 +41,14 @@ export interface SnapshotOptions<T> {
   shareInFlight?: boolean;
 }
 
+/**
+ * Newest first, then by id: the order a merged list takes a backend's jobs in, made once when a
+ * listing is kept so that every page read from it sorts an already sorted array.
+ */
+export function newestFirst(jobs: readonly Job[]): Job[] {
+  return [...jobs].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.providerJobId < b.providerJobId ? -1 : a.providerJobId > b.providerJobId ? 1 : 0));
+}
+
 /** One backend's shared listings; `scoped` gives the view of one credential. */
 export class ListingSnapshots<T = ListPage> {
   private readonly entries = new Map<string, Entry<T>>();
@@ -62,6 +71,7 @@ export class ListingSnapshots<T = ListPage> {
   scoped(scope: string): ScopedSnapshots<T> {
     if (this.staleMs <= 0 && !this.options.shareInFlight) return unshared<T>();
     return {
+      keeps: this.staleMs > 0,
       read: (query, load, signal) => this.read(JSON.stringify([scope, query]), load, signal),
       invalidate: () => this.invalidate(scope),
     };
@@ -168,6 +178,8 @@ export class ListingSnapshots<T = ListPage> {
 }
 
 export interface ScopedSnapshots<T = ListPage> {
+  /** Answers are kept past the read (a listing is then worth reading whole, once). */
+  readonly keeps: boolean;
   /**
    * `load`'s answer for `query`, shared while fresh; `query` must name everything the answer
    * depends on. `signal`: the caller's; the read is aborted once every caller waiting for it aborted.
@@ -178,7 +190,7 @@ export interface ScopedSnapshots<T = ListPage> {
 
 /** No sharing: every read is made, with the caller's own signal. */
 export function unshared<T>(): ScopedSnapshots<T> {
-  return { read: (_query, load, signal) => load(signal ?? new AbortController().signal), invalidate: () => undefined };
+  return { keeps: false, read: (_query, load, signal) => load(signal ?? new AbortController().signal), invalidate: () => undefined };
 }
 
 export const UNSHARED: ScopedSnapshots = unshared<ListPage>();

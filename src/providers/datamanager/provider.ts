@@ -5,7 +5,7 @@ import { getEach } from '../concurrency.js';
 import type { CallOptions, GetResult, Provider, ListPage, ListRequest, LogEntry, LogPoll, ProviderOptions } from '../contract.js';
 import { isProviderError, ProviderError } from '../errors.js';
 import { skippedError } from '../tolerance.js';
-import { ListingSnapshots, UNSHARED, type ScopedSnapshots } from '../snapshots.js';
+import { ListingSnapshots, newestFirst, UNSHARED, type ScopedSnapshots } from '../snapshots.js';
 import { credentialFingerprint } from '../../identity/fingerprint.js';
 import type { JobState } from '../job.js';
 import { DataManagerClient, dataManagerTransport } from './client.js';
@@ -79,11 +79,9 @@ export class DataManagerProvider implements Provider<'DATA_MANAGER'> {
     const query = { project_id: filter.project ?? null };
     return this.snapshots.read(query, async (signal) => {
       const answer = await this.client.listInstances(query, { signal });
-      return {
-        jobs: answer.instances.map((instance) => toJob(instance, undefined, this.isDeleting(instance.id))),
-        nextPageToken: null,
-        skipped: answer.skipped ?? null,
-      };
+      const jobs = answer.instances.map((instance) => toJob(instance, undefined, this.isDeleting(instance.id)));
+      // Kept: sorted once for every page read from it.
+      return { jobs: this.snapshots.keeps ? newestFirst(jobs) : jobs, nextPageToken: null, skipped: answer.skipped ?? null };
     }, request.signal);
   }
 

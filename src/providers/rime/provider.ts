@@ -6,7 +6,8 @@ import { getEach } from '../concurrency.js';
 import type { CallOptions, GetResult, JobOperation, ListPage, ListRequest, LogEntry, LogPoll, Provider, ProviderOptions } from '../contract.js';
 import { ProviderError } from '../errors.js';
 import { readsAny } from '../fields.js';
-import { ListingSnapshots, UNSHARED, type ScopedSnapshots } from '../snapshots.js';
+import { ListingSnapshots, newestFirst, UNSHARED, type ScopedSnapshots } from '../snapshots.js';
+import { mergeSkipped } from '../tolerance.js';
 import { credentialFingerprint } from '../../identity/fingerprint.js';
 import type { Job, JobState } from '../job.js';
 import { RimeClient, rimeTransport, type ListJobsQuery } from './client.js';
@@ -18,6 +19,8 @@ const MIN_PAGE_SIZE = 100;
 /** A live-jobs listing longer than this many pages is cut short; the rest is read one by one. */
 const MAX_REFRESH_PAGES = 10;
 const MAX_PAGE_SIZE = 1_000;
+/** A listing read whole stops here: a million jobs, or a server whose tokens never end. */
+const MAX_WHOLE_PAGES = 1_000;
 /** RIME has no batch get: one GetJob per id, this many at a time. */
 const GET_CONCURRENCY = 8;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -127,7 +130,24 @@ export class RimeProvider implements Provider<'RIME'> {
         view,
       };
     }
+    // A kept listing is read to its end once, sorted once, and then serves every page of everyone
+    // with this credential: RIME has no order, so each page would read it all anyway.
+    if (this.snapshots.keeps && !request.pageToken) return this.snapshots.read(query, (signal) => this.readWhole(query, { signal }), request.signal);
     return this.snapshots.read(query, (signal) => this.readPage(query, { signal }), request.signal);
+  }
+
+  private async readWhole(first: ListJobsQuery, options: CallOptions): Promise<ListPage> {
+    const jobs: Job[] = [];
+    let skipped: ListPage['skipped'] = null;
+    let query = first;
+    for (let page = 0; page < MAX_WHOLE_PAGES; page++) {
+      const answer = await this.readPage(query, options);
+      jobs.push(...answer.jobs);
+      skipped = mergeSkipped(skipped ?? null, answer.skipped ?? null);
+      if (answer.nextPageToken === null) return { jobs: newestFirst(jobs), nextPageToken: null, skipped };
+      query = { pageToken: answer.nextPageToken, pageSize: first.pageSize ?? MAX_PAGE_SIZE, view: first.view ?? VIEW };
+    }
+    throw new ProviderError({ code: 'BAD_RESPONSE', provider: 'RIME', message: `RIME GET /jobs: the listing does not end within ${MAX_WHOLE_PAGES} pages` });
   }
 
   /** One ListJobs page, read now (live polling must not be served an older reading). */
