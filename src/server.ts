@@ -14,6 +14,7 @@ import { log } from './log.js';
 import { createMetrics, type GatewayMetrics } from './metrics.js';
 import { originOf, originPolicy } from './origins.js';
 import { createGraphiQLPage } from './graphiql.js';
+import { createDashboard } from './dashboard/page.js';
 import { forWebSocket, useNoIntrospection, useRequestErrors } from './request-errors.js';
 import { ConnectionCounter, SubscriptionCounter, WS_CLOSE_TOO_MANY, enabledBackends, resolveLimits, useOperationLimits, useRequestParseErrors } from './limits/index.js';
 import { ProviderHealth } from './health.js';
@@ -154,6 +155,8 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
   });
 
   const graphiql = createGraphiQLPage(GRAPHQL_PATH);
+  // The jobs dashboard at `/` (dashboard/): a client of this API like any other, served from here.
+  const dashboard = createDashboard({ graphqlPath: GRAPHQL_PATH, auth: config.auth?.mode ?? 'none', pollIntervalMs: config.pollIntervalMs });
   const metricsServer =
     config.metricsPort === undefined
       ? null
@@ -188,10 +191,8 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
       graphiql.serve(request, response);
       return;
     }
-    // Until the dashboard exists, the front door leads to GraphiQL.
-    if ((request.method === 'GET' || request.method === 'HEAD') && new URL(request.url ?? '/', 'http://gateway').pathname === '/') {
-      response.writeHead(302, { location: GRAPHQL_PATH, 'content-type': 'text/plain; charset=utf-8' });
-      response.end(request.method === 'HEAD' ? undefined : `Job Gateway: GraphiQL is at ${GRAPHQL_PATH}\n`);
+    if (dashboard.wants(request)) {
+      dashboard.serve(request, response);
       return;
     }
     void yoga(request, response);

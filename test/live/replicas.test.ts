@@ -16,14 +16,18 @@ import { WORLD_START } from '../support/gateway.js';
 import { FINAL, globalId } from '../support/live.js';
 import { describeWithRedis, startRedis, type RunningRedis } from '../support/redis.js';
 import {
+  createJob,
   eventually,
   foresee,
   holderOf,
+  joinedOutput,
   replicaEnv,
   scopeLeases,
   simulatedState,
   startReplica,
+  writtenOutput,
   type Foreseen,
+  type OutputProvider,
   type Replica,
 } from '../support/replicas.js';
 import { subscribeSse, subscribeWs, wsClient, type Received } from '../support/subscriptions.js';
@@ -56,6 +60,15 @@ const JOB_UPDATED = `subscription JobUpdated($id: ID!) {
     ... on DataManagerInstance { url }
   }
 }`;
+
+const JOB_LOGS = `subscription JobLogs($id: ID!) { jobLogs(id: $id) { rank stream text timestamp } }`;
+
+interface LogLine {
+  rank: number;
+  stream: 'STDOUT' | 'STDERR' | 'EVENT';
+  text: string;
+  timestamp: string;
+}
 
 interface Snapshot {
   providerJobId: string;
@@ -618,4 +631,147 @@ describeWithRedis('several replicas over one Redis', () => {
     await noWatchersLeft(replicas);
   }, 120_000);
 
+  it('a replica that does not hold the scope: its jobLogs and jobUpdated subscribers get output and state read for them by the holder, which has no subscriber of the job, and stops reading it after they leave', async () => {
+    const [a, b] = replicas as [Replica, Replica];
+    /** Any other replica: it has no part in this, and must do nothing either. */
+    const bystanders = replicas.slice(2);
+    const backends: OutputProvider[] = ['GPU', 'UCLOUD'];
+    // Fresh jobs (the seeded ones have mostly ended after the earlier walks): each queues, starts and
+    // writes output as the clock moves. The UCloud ones have no time allocation: they run until stopped.
+    const gpuInput = { title: 'replica logs', maxTimeoutRunMs: 24 * 3_600_000, maxRetryCount: 2, docker: { image: 'vllm/vllm-openai', tag: 'v0.6.3' } };
+    const ucloudInput = {
+      application: { name: 'gromacs', version: '2024.3' },
+      product: { id: 'u1-standard-8', category: 'u1-standard', provider: 'ucloud' },
+      name: 'replica logs',
+      replicas: 2,
+      allowDuplicateJob: true,
+    };
+    const made = async (provider: OutputProvider): Promise<Foreseen> => ({
+      provider,
+      id: await createJob(b, provider, provider === 'GPU' ? gpuInput : ucloudInput),
+      states: [],
+      endsAt: null,
+    });
+    // Per backend: the job B's subscribers follow, and another one to anchor the scope on A.
+    const t0 = Date.now();
+    const phases: string[] = [];
+    const phase = (name: string): void => void phases.push(`${name} ${Date.now() - t0}`);
+    const anchors = [await made('GPU'), await made('UCLOUD')];
+    const jobs = [await made('GPU'), await made('UCLOUD')];
+    for (const job of [...jobs, ...anchors]) used.add(job.id);
+
+    // A takes both scopes: its own subscriber of ANOTHER job of each backend comes first.
+    const onA = anchors.map((job) => subscribe(a, job, client(a)));
+    await firstValues(onA);
+    for (const provider of backends) {
+      await eventually(async () => (await holderOf(admin, provider)) === a.pid, 5_000, `A to hold the ${provider} scope`);
+    }
+
+    phase('A holds');
+    // B alone follows the chosen jobs: state over one client, output over another.
+    const statusClient = client(b);
+    const logsClient = client(b);
+    const followers = jobs.map((job) => subscribe(b, job, statusClient));
+    const logs = new Map(jobs.map((job) => [job.id, subscribeWs<LogLine>(logsClient, JOB_LOGS, { id: globalId(job.provider, job.id) }, 'jobLogs')]));
+    // Their first snapshot comes from A, which reads them for B (B is refused the scope, and asks A).
+    await firstValues(followers);
+    phase('B first values');
+    // The anchors go: A has no subscriber at all now, yet keeps each scope for the jobs it reads for B.
+    unsubscribeAll(onA);
+    await eventually(
+      async () => {
+        const [ma, mb] = await Promise.all([a.metrics(), b.metrics()]);
+        return (
+          ma.value('jobgateway_live_subscriptions', { kind: 'job' }) === 0 &&
+          ma.value('jobgateway_live_job_watchers') === jobs.length &&
+          mb.value('jobgateway_live_subscriptions', { kind: 'job' }) === 2 * jobs.length &&
+          mb.value('jobgateway_live_job_watchers') === jobs.length &&
+          ma.value('jobgateway_live_follows') === 1 &&
+          mb.value('jobgateway_live_follows') === 0 &&
+          demo.ucloud.activeFollows() === 1 &&
+          (await Promise.all(bystanders.map((replica) => replica.metrics()))).every((metrics) => metrics.value('jobgateway_live_job_watchers') === 0)
+        );
+      },
+      10_000,
+      'A to read only the two jobs of B, with one UCloud follow',
+    );
+    for (const provider of backends) expect(await holderOf(admin, provider), `holder of the ${provider} scope`).toBe(a.pid);
+    phase('anchors gone');
+
+    const seen = new Map<string, string[]>();
+    record(seen, jobs);
+    const before = await sample(replicas);
+    const outputOf = (job: Foreseen): Record<string, string> => writtenOutput(demo, job.provider as OutputProvider, job.id);
+    const receivedOf = (job: Foreseen): Record<string, string> => joinedOutput(logs.get(job.id)!.values);
+    const size = (output: Record<string, string>): number => Object.values(output).reduce((sum, text) => sum + text.length, 0);
+    let firstOutputWait: number | null = null;
+    /** Every job's output on B is what its simulator has written so far, exactly: nothing lost, repeated or out of order. */
+    const outputDelivered = async (what: string): Promise<void> => {
+      const same = (x: Record<string, string>, y: Record<string, string>): boolean => Object.keys(x).length === Object.keys(y).length && Object.entries(x).every(([key, text]) => y[key] === text);
+      const waited = await eventually(() => jobs.every((job) => same(receivedOf(job), outputOf(job))), 20_000, what, 20).catch(() => null);
+      for (const job of jobs) {
+        expect(logs.get(job.id)!.errors, `${job.provider} ${job.id} jobLogs`).toEqual([]);
+        expect(receivedOf(job), `${job.provider} ${job.id} output on B, ${what}`).toEqual(outputOf(job));
+      }
+      // How long B's first output took once there was some to read.
+      if (firstOutputWait === null && jobs.some((job) => logs.get(job.id)!.values.length > 0)) firstOutputWait = waited;
+    };
+    await outputDelivered('the output so far');
+    // The clock moves until each job has changed state and written output over a few steps, all of
+    // it delivered on B after each step; neither may end meanwhile.
+    const WALK_STEP_MS = 30_000;
+    const growing = new Map(jobs.map((job) => [job.id, 0]));
+    let steps = 0;
+    while (!jobs.every((job) => dedupe(seen.get(job.id)!).length > 1 && growing.get(job.id)! >= 3)) {
+      expect(steps, 'steps until both jobs ran and wrote output').toBeLessThan(120);
+      const sizes = jobs.map((job) => size(outputOf(job)));
+      clock.advance(WALK_STEP_MS);
+      steps++;
+      record(seen, jobs);
+      for (const job of jobs) expect(FINAL[job.provider], `${job.provider} ${job.id} ended during the walk`).not.toContain(state(job));
+      await delivered(followers, `state after step ${steps}`);
+      await outputDelivered(`output after step ${steps}`);
+      jobs.forEach((job, i) => size(outputOf(job)) > sizes[i]! && growing.set(job.id, growing.get(job.id)! + 1));
+    }
+    for (const job of jobs) {
+      expect(size(outputOf(job)), `${job.provider} ${job.id} wrote output`).toBeGreaterThan(0);
+      expect(logs.get(job.id)!.completed).toBe(false);
+      expect(logs.get(job.id)!.values.every((entry) => entry.stream === 'STDOUT' || entry.stream === 'STDERR')).toBe(true);
+    }
+    phase('walked');
+    // B's jobUpdated: every state the backend went through as the clock moved, once each, in order.
+    expectSameStory(followers, seen);
+
+    // Upstream reads come from A only: its GPU rounds grew, B's did not, and the one UCloud follow is A's.
+    const after = await sample(replicas);
+    const gpuRounds = after.rounds.GPU.map((count, i) => count - before.rounds.GPU[i]!);
+    expect(gpuRounds[0], 'GPU rounds on A').toBeGreaterThanOrEqual(5);
+    expect(gpuRounds.slice(1), 'GPU rounds on B (and any other replica)').toEqual(gpuRounds.slice(1).map(() => 0));
+    expect(after.rounds.UCLOUD.slice(1), 'UCloud rounds on B (and any other)').toEqual(before.rounds.UCLOUD.slice(1));
+    const scraped = await Promise.all(replicas.map((replica) => replica.metrics()));
+    expect(scraped.map((metrics) => metrics.value('jobgateway_live_follows')), 'UCloud follows per replica').toEqual(replicas.map((_, i) => (i === 0 ? 1 : 0)));
+    expect(demo.ucloud.activeFollows()).toBe(1);
+    for (const provider of backends) expect(await holderOf(admin, provider), `holder of the ${provider} scope`).toBe(a.pid);
+
+    // B's subscribers leave: B stops asking, and A stops reading the jobs once its last `want` is
+    // WANT_TTL_MS old (3 lease retries), though they are still running.
+    const left = Date.now();
+    unsubscribeAll(followers);
+    for (const received of logs.values()) received.unsubscribe();
+    await eventually(async () => (await b.metrics()).value('jobgateway_live_job_watchers') === 0, 5_000, 'B to drop its watchers');
+    await eventually(async () => (await a.metrics()).value('jobgateway_live_job_watchers') === 0, WANT_TTL_MS + 5_000, 'A to stop reading the jobs for B', 100);
+    const stoppedAfter = Date.now() - left;
+    console.log(
+      `non-holder's subscribers: ${steps} steps, first output on B ${firstOutputWait} ms after the step that wrote it; the holder stopped reading for them ${stoppedAfter} ms after they left (want TTL ${WANT_TTL_MS} ms); ${phases.join(', ')}`,
+    );
+    expect(stoppedAfter).toBeLessThanOrEqual(WANT_TTL_MS + 5_000);
+    await eventually(() => demo.ucloud.activeFollows() === 0, 5_000, 'the UCloud follow to close');
+    await eventually(async () => (await scopeLeasesOf(backends)).length === 0, 5_000, 'both scope leases to be released');
+    // Nobody polls the GPU scope any more.
+    const idle = await sample(replicas);
+    await new Promise((resolve) => setTimeout(resolve, 4 * POLL_MS));
+    expect((await sample(replicas)).rounds.GPU).toEqual(idle.rounds.GPU);
+    await noWatchersLeft(replicas);
+    for (const job of jobs) expect(FINAL[job.provider], `${job.provider} ${job.id} still running when A let it go`).not.toContain(state(job));
+  }, 150_000);
 });

@@ -230,6 +230,54 @@ export async function foresee(seed: number, jobCount: number, startMs: number, n
   }
 }
 
+/** Backends whose simulators say what output a job has written (`writtenOutput`). */
+export type OutputProvider = 'GPU' | 'UCLOUD';
+
+/**
+ * The output a job has written so far, straight from its simulator, per `<rank>:<stream>` (GPU: one
+ * rank per run, in the order they started, all STDOUT; UCloud: each rank's STDOUT and STDERR).
+ * Empty texts left out.
+ */
+export function writtenOutput(demo: DemoBackends, provider: OutputProvider, id: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const put = (rank: number, stream: string, text: string): void => {
+    if (text !== '') out[`${rank}:${stream}`] = text;
+  };
+  if (provider === 'GPU') demo.gpu.runLogs(id).forEach((run, rank) => put(rank, 'STDOUT', run.logs));
+  else for (const rank of demo.ucloud.output(id)) {
+    put(rank.rank, 'STDOUT', rank.stdout);
+    put(rank.rank, 'STDERR', rank.stderr);
+  }
+  return out;
+}
+
+/** Log entries as delivered (`jobLogs`), joined per `<rank>:<stream>` in the order they came (empty texts left out), as `writtenOutput` says them. */
+export function joinedOutput(entries: readonly { rank: number; stream: string; text: string }[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of entries) {
+    if (entry.text === '') continue;
+    const key = `${entry.rank}:${entry.stream}`;
+    out[key] = (out[key] ?? '') + entry.text;
+  }
+  return out;
+}
+
+/** Creates a job through a replica's own mutation (`createGpuJob`, `createUCloudJob`); resolves to the backend's id of it. */
+export async function createJob(replica: Replica, provider: OutputProvider, input: Record<string, unknown>): Promise<string> {
+  const [field, type] = provider === 'GPU' ? ['createGpuJob', 'CreateGpuJobInput'] : ['createUCloudJob', 'CreateUCloudJobInput'];
+  const query = `mutation Create($input: ${type}!) { ${field}(input: $input) { __typename ... on JobMutationSuccess { job { providerJobId } } ... on MutationError { message } } }`;
+  const response = await fetch(replica.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables: { input } }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const body = (await response.json()) as { data?: Record<string, { __typename: string; job?: { providerJobId: string } }> };
+  const result = body.data?.[field];
+  if (result?.__typename !== 'JobMutationSuccess' || !result.job) throw new Error(`${replica.name}: ${field} answered ${JSON.stringify(body)}`);
+  return result.job.providerJobId;
+}
+
 /** The backend's own state word for a job, straight from its simulator (null once it is gone). */
 export function simulatedState(demo: DemoBackends, provider: JobProvider, id: string): string | null {
   switch (provider) {

@@ -1,0 +1,2 @@
+// The style sheet is imported for esbuild, which bundles it into app.css.
+declare module '*.css';
