@@ -123,7 +123,10 @@ export class LiveHub {
   jobLogs(key: JobKey, provider: Provider, options: { tail?: number | null } = {}): Promise<AsyncIterableIterator<LogEntry>> {
     return this.subscribe(key, provider, (watcher, feed) => {
       feed?.outputWanted(watcher);
-      return watcher.subscribeLogs(options.tail ?? null);
+      const logs = watcher.subscribeLogs(options.tail ?? null);
+      // Read on another replica: it must hear now that output is wanted, not at the next lease retry.
+      if (!feed) this.askHolder(key);
+      return logs;
     });
   }
 
@@ -228,7 +231,7 @@ export class LiveHub {
 
   /** This replica's subscribers follow `key`, whose scope another replica reads: ask it to read this job too. */
   private askHolder(key: WatchKey): void {
-    if (key.target.kind !== 'job' || this.closed) return;
+    if (key.target.kind !== 'job' || this.closed || this.wantTtlMs === 0) return;
     const watcher = this.jobs.get(jobKey(key.backend, key.target.id, key.credential));
     this.transport.publish(scopeKey(key), { type: 'want', id: key.target.id, logs: watcher?.wantsLogs ?? false });
   }
