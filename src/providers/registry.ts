@@ -18,9 +18,9 @@ export function createBackends(config: Config): BackendRegistry {
   const backends = new Map<JobProvider, Backend>();
   const sharing = { listSnapshotMs: config.listSnapshotMs ?? 0 };
   if (config.dataManager) backends.set('DATA_MANAGER', datamanager.createBackend(config.dataManager, tuning(config.dataManager), sharing));
-  if (config.gpu) backends.set('GPU', gpu.createBackend(config.gpu, tuning(config.gpu)));
+  if (config.gpu) backends.set('GPU', gpu.createBackend(config.gpu, tuning(config.gpu), sharing));
   if (config.rime) backends.set('RIME', rime.createBackend(config.rime, tuning(config.rime), sharing));
-  if (config.ucloud) backends.set('UCLOUD', ucloud.createBackend(config.ucloud, tuning(config.ucloud)));
+  if (config.ucloud) backends.set('UCLOUD', ucloud.createBackend(config.ucloud, tuning(config.ucloud), sharing));
   return backends;
 }
 

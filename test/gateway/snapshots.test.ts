@@ -77,6 +77,37 @@ describe("with the gateway's own credentials", () => {
   });
 });
 
+describe('newest-first backends (UCloud, GPU)', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await startWorld({ seed: 4, jobCount: 80, config: { listSnapshotMs: 60_000, rime: null, dataManager: null } });
+    // UCloud's first call exchanges the refresh token: not part of what is counted.
+    await gql<Page, Record<string, never>>(world.url, PAGE);
+  });
+  afterAll(() => world?.close());
+
+  const ucloudPages = () => lists(world.demo.ucloud.server, /\/api\/jobs\/browse$/);
+  const gpuPages = () => lists(world.demo.gpu.server, /\/v1\/jobs$/);
+
+  it('the same page asked again is served from the first reading; a cancel through the gateway reads afresh', async () => {
+    const [ucloud, gpu] = [ucloudPages(), gpuPages()];
+    const first = await gql<Page, Record<string, never>>(world.url, PAGE);
+    expect([ucloudPages() - ucloud, gpuPages() - gpu]).toEqual([0, 0]);
+    const running = first.data?.jobs.edges.find((edge) => edge.node.provider === 'GPU' && edge.node.state === 'RUNNING');
+    expect(running).toBeDefined();
+    const cancelled = await gql<{ cancelJob: { __typename: string } }, { id: string }>(
+      world.url,
+      'mutation C($id: ID!) { cancelJob(id: $id) { __typename } }',
+      { id: running!.node.id },
+    );
+    expect(cancelled.data?.cancelJob.__typename).toBe('JobMutationSuccess');
+    const before = gpuPages();
+    const after = await gql<Page, Record<string, never>>(world.url, PAGE);
+    expect(gpuPages()).toBe(before + 1);
+    expect(after.data?.jobs.edges.find((edge) => edge.node.id === running!.node.id)?.node.state).not.toBe('RUNNING');
+  });
+});
+
 describe('with forwarded credentials', () => {
   let world: World;
   beforeAll(async () => {

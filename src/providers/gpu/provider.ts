@@ -1,5 +1,5 @@
 import type { ForwardSettings, GpuSettings } from '../../config.js';
-import { backendOf, type Backend } from '../backend.js';
+import { backendOf, type Backend, type BackendSharing } from '../backend.js';
 import type { CredentialOf } from '../credentials.js';
 import { getInBatches, mapLimit } from '../concurrency.js';
 import type { GpuJob } from '../job.js';
@@ -98,11 +98,13 @@ export class GpuProvider implements Provider<'GPU'> {
 
   async cancel(id: string, options: CallOptions & { reason?: string } = {}): Promise<void> {
     await this.client.cancelJob(id, options.reason ?? DEFAULT_CANCEL_REASON, { signal: options.signal });
+    this.pages.invalidate();
   }
 
   /** Creates a BATCH job; the API answers with the job as created, so no read follows. Never retried. */
   async create(spec: GpuJobSpec, options: CallOptions = {}): Promise<CreatedJob & { job: GpuJob }> {
     const wire = await this.client.createJob(toCreateBody(spec), options);
+    this.pages.invalidate();
     if (!wire.uuid) {
       throw new ProviderError({ code: 'BAD_RESPONSE', provider: 'GPU', message: 'GPU POST /v1/jobs: the created job has no uuid' });
     }
@@ -162,10 +164,10 @@ export function createProvider(settings: GpuSettings, options: ProviderOptions):
 }
 
 /** The GPU cloud with the gateway's key pair, or each caller's (`GPU_CREDENTIALS=forward`), over one connection pool. */
-export function createBackend(settings: GpuSettings | ForwardSettings, options: ProviderOptions): Backend<'GPU'> {
+export function createBackend(settings: GpuSettings | ForwardSettings, options: ProviderOptions, sharing: BackendSharing = {}): Backend<'GPU'> {
   const transport = gpuTransport(settings.url, options);
-  // In flight only: GPU pages are newest-first and cheap to read again, but never alike on the wire.
-  const pages = new ListingSnapshots<GpuJobListWire>(0, { shareInFlight: true, sizeOf: (answer) => answer.data.length });
+  // Shared above HTTP: requests are never alike on the wire (signed per attempt), only their queries are.
+  const pages = new ListingSnapshots<GpuJobListWire>(sharing.listSnapshotMs ?? 0, { shareInFlight: true, sizeOf: (answer) => answer.data.length });
   const forCredential = (credential: CredentialOf<'GPU'>) =>
     new GpuProvider(
       new GpuClient({ url: settings.url, apiKey: credential.apiKey, apiSecret: credential.apiSecret }, options, transport),

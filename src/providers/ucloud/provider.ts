@@ -1,6 +1,8 @@
 // The UCloud `Provider`: unified requests → UCloud calls, wire jobs → unified jobs.
 import type { ForwardSettings, UCloudSettings } from '../../config.js';
-import { backendOf, type Backend } from '../backend.js';
+import { backendOf, type Backend, type BackendSharing } from '../backend.js';
+import { ListingSnapshots, UNSHARED, type ScopedSnapshots } from '../snapshots.js';
+import { credentialFingerprint } from '../../identity/fingerprint.js';
 import { chunk, getInBatches } from '../concurrency.js';
 import type { CallOptions, CreatedJob, GetResult, JobStreamEvent, ListPage, ListRequest, Provider, ProviderOptions } from '../contract.js';
 import { ProviderError } from '../errors.js';
@@ -51,7 +53,11 @@ export class UCloudProvider implements Provider<'UCLOUD'> {
   readonly listOrder = 'newest-first' as const;
   private readonly streams = new Set<AbortController>();
 
-  constructor(readonly client: UCloudClient) {}
+  /** `pages`: list pages shared with the other operations of the same credential (see snapshots.ts). */
+  constructor(
+    readonly client: UCloudClient,
+    private readonly pages: ScopedSnapshots = UNSHARED,
+  ) {}
 
   async list(request: ListRequest): Promise<ListPage> {
     const { filter } = request;
@@ -77,8 +83,14 @@ export class UCloudProvider implements Provider<'UCLOUD'> {
       ...(filter.createdAfter != null ? { filterCreatedAfter: filter.createdAfter.getTime() } : {}),
       ...(before.length > 0 ? { filterCreatedBefore: Math.min(...before) } : {}),
     };
-    const page = await this.client.browse(params, request.signal ? { signal: request.signal } : {});
-    return { jobs: page.items.map(toJob), nextPageToken: page.next, skipped: page.skipped ?? null };
+    return this.pages.read(
+      params,
+      async (signal) => {
+        const page = await this.client.browse(params, { signal });
+        return { jobs: page.items.map(toJob), nextPageToken: page.next, skipped: page.skipped ?? null };
+      },
+      request.signal,
+    );
   }
 
   async getMany(ids: readonly string[], options: CallOptions = {}): Promise<GetResult[]> {
@@ -101,28 +113,34 @@ export class UCloudProvider implements Provider<'UCLOUD'> {
   /** UCloud's terminate has no reason field: the reason is not sent. */
   async cancel(id: string, options: CallOptions & { reason?: string } = {}): Promise<void> {
     await this.client.terminate([id], callOptions(options));
+    this.pages.invalidate();
   }
 
   /** One terminate for all (chunked only beyond UCloud's 1000-item bulk limit). */
   async cancelMany(ids: readonly string[], options: CallOptions = {}): Promise<void> {
     for (const batch of chunk([...new Set(ids)], BULK_LIMIT)) await this.client.terminate(batch, options);
+    this.pages.invalidate();
   }
 
   async extend(id: string, seconds: number, options: CallOptions = {}): Promise<void> {
     await this.client.extend([{ jobId: id, requestedTime: toSimpleDuration(seconds) }], options);
+    this.pages.invalidate();
   }
 
   async suspend(id: string, options: CallOptions = {}): Promise<void> {
     await this.client.suspend([id], options);
+    this.pages.invalidate();
   }
 
   async resume(id: string, options: CallOptions = {}): Promise<void> {
     await this.client.unsuspend([id], options);
+    this.pages.invalidate();
   }
 
   /** Creates one job. UCloud answers with its id only, so the caller reads the job. Never retried. */
   async create(spec: UCloudJobSpec, options: CallOptions = {}): Promise<CreatedJob & { job: null }> {
     const answer = await this.client.create([toSpecification(spec)], options);
+    this.pages.invalidate();
     const id = answer.responses[0]?.id;
     if (id === undefined) {
       throw new ProviderError({ code: 'BAD_RESPONSE', provider: 'UCLOUD', message: 'UCLOUD POST /api/jobs: no job id in the answer' });
@@ -179,11 +197,20 @@ export function createProvider(settings: UCloudSettings, options: ProviderOption
  * UCloud with the gateway's tokens (refreshed as they expire), or each caller's access token and
  * project (`UCLOUD_CREDENTIALS=forward`; never refreshed: a rejected one is that caller's 401).
  */
-export function createBackend(settings: UCloudSettings | ForwardSettings, options: ProviderOptions): Backend<'UCLOUD'> {
+export function createBackend(settings: UCloudSettings | ForwardSettings, options: ProviderOptions, sharing: BackendSharing = {}): Backend<'UCLOUD'> {
   const transport = ucloudTransport(settings.url, options);
-  return backendOf('UCLOUD', settings, transport, { kind: UCloudProvider,
-    service: (own: UCloudSettings) => new UCloudProvider(new UCloudClient(own, options, transport)),
+  const pages = new ListingSnapshots(sharing.listSnapshotMs ?? 0);
+  return backendOf('UCLOUD', settings, transport, {
+    kind: UCloudProvider,
+    // The gateway's own tokens change as they are refreshed: its pages are filed under one name.
+    service: (own: UCloudSettings) => new UCloudProvider(new UCloudClient(own, options, transport), pages.scoped(SERVICE_PAGES)),
     forCredential: (credential) =>
-      new UCloudProvider(new UCloudClient({ url: settings.url, token: credential.token, refreshToken: null, project: credential.project }, options, transport)),
+      new UCloudProvider(
+        new UCloudClient({ url: settings.url, token: credential.token, refreshToken: null, project: credential.project }, options, transport),
+        pages.scoped(credentialFingerprint('UCLOUD', credential)),
+      ),
   });
 }
+
+/** Never a fingerprint (those start with `fp:`). */
+const SERVICE_PAGES = 'service';
