@@ -105,7 +105,7 @@ export class ListWatcher {
     const jobs: Job[] = [];
     let token: string | null = null;
     for (let page = 0; page < MAX_PAGES; page++) {
-      const result = await this.provider.list({ filter: { states: LIVE_STATES }, pageSize: PAGE_SIZE, pageToken: token });
+      const result = await this.provider.list({ filter: { states: LIVE_STATES }, pageSize: PAGE_SIZE, pageToken: token, fresh: true });
       jobs.push(...result.jobs);
       token = result.nextPageToken;
       if (token === null || !whole) break;

@@ -36,6 +36,8 @@ export interface ListRequest {
    * when one of these needs them. Absent or null: every field may be read.
    */
   fields?: ReadonlySet<string> | null;
+  /** Read the backend now, never a kept page (live polling: a change must be seen when it happens). */
+  fresh?: boolean;
 }
 
 export interface ListPage {

@@ -6,6 +6,7 @@ import { DEMO_PEOPLE, type SimPerson } from '../../src/simulators/common/people.
 import type { SimServer } from '../../src/simulators/common/server.js';
 import { gql, startWorld, type World } from '../support/gateway.js';
 import { until } from '../support/live.js';
+import { subscribeWs, wsClient } from '../support/subscriptions.js';
 import { globalId } from '../support/mutations.js';
 
 const [ADA, GRACE] = DEMO_PEOPLE as [SimPerson, SimPerson];
@@ -105,6 +106,30 @@ describe('newest-first backends (UCloud, GPU)', () => {
     const after = await gql<Page, Record<string, never>>(world.url, PAGE);
     expect(gpuPages()).toBe(before + 1);
     expect(after.data?.jobs.edges.find((edge) => edge.node.id === running!.node.id)?.node.state).not.toBe('RUNNING');
+  });
+});
+
+describe('live updates with pages kept', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await startWorld({ seed: 4, jobCount: 40, config: { listSnapshotMs: 60_000, pollIntervalMs: 100, rime: null, dataManager: null, ucloud: null } });
+  });
+  afterAll(() => world?.close());
+
+  it('jobsUpdated reads the backend every round, never a kept page', async () => {
+    await gql<Page, Record<string, never>>(world.url, PAGE);
+    const client = wsClient(world.url);
+    try {
+      const events = subscribeWs(client, 'subscription { jobsUpdated { job { id } } }', {}, 'jobsUpdated');
+      const rounds = () => world.gateway.services.live.stats().rounds.GPU!.list;
+      await until(() => rounds() >= 2, 5_000, 'the first list rounds');
+      const [start, pages] = [rounds(), lists(world.demo.gpu.server, /\/v1\/jobs$/)];
+      await until(() => rounds() >= start + 3, 5_000, 'three more list rounds');
+      expect(lists(world.demo.gpu.server, /\/v1\/jobs$/) - pages).toBeGreaterThanOrEqual(3);
+      events.unsubscribe();
+    } finally {
+      await client.dispose();
+    }
   });
 });
 

@@ -77,7 +77,7 @@ export class DataManagerProvider implements Provider<'DATA_MANAGER'> {
     // Only a Data Manager project id can match; anything else would be refused, not just empty.
     if (filter.project != null && !PROJECT_ID.test(filter.project)) return { jobs: [], nextPageToken: null };
     const query = { project_id: filter.project ?? null };
-    return this.snapshots.read(query, async (signal) => {
+    return (request.fresh ? UNSHARED : this.snapshots).read(query, async (signal) => {
       const answer = await this.client.listInstances(query, { signal });
       const jobs = answer.instances.map((instance) => toJob(instance, undefined, this.isDeleting(instance.id)));
       // Kept: sorted once for every page read from it.

@@ -54,7 +54,8 @@ export class GpuProvider implements Provider<'GPU'> {
     const limit = token && token.page > 1 ? token.limit : asked;
 
     const query: ListJobsQuery = { sort: '-created_at', page: token?.page ?? 1, limit, status: statuses ?? undefined, createdAt: window };
-    const answer = await this.pages.read(query, (signal) => this.client.listJobs(query, { signal }), request.signal);
+    const pages = request.fresh ? unshared<GpuJobListWire>() : this.pages;
+    const answer = await pages.read(query, (signal) => this.client.listJobs(query, { signal }), request.signal);
     if (!this.bareDates && answer.data.some((wire) => wire.created_at_is_date)) {
       this.bareDates = true;
       // The bound just asked for was a millisecond past the cursor; a day is needed: ask again.

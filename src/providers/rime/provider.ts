@@ -132,8 +132,9 @@ export class RimeProvider implements Provider<'RIME'> {
     }
     // A kept listing is read to its end once, sorted once, and then serves every page of everyone
     // with this credential: RIME has no order, so each page would read it all anyway.
-    if (this.snapshots.keeps && !request.pageToken) return this.snapshots.read(query, (signal) => this.readWhole(query, { signal }), request.signal);
-    return this.snapshots.read(query, (signal) => this.readPage(query, { signal }), request.signal);
+    const snapshots = request.fresh ? UNSHARED : this.snapshots;
+    if (snapshots.keeps && !request.pageToken) return snapshots.read(query, (signal) => this.readWhole(query, { signal }), request.signal);
+    return snapshots.read(query, (signal) => this.readPage(query, { signal }), request.signal);
   }
 
   private async readWhole(first: ListJobsQuery, options: CallOptions): Promise<ListPage> {

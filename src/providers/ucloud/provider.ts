@@ -83,7 +83,7 @@ export class UCloudProvider implements Provider<'UCLOUD'> {
       ...(filter.createdAfter != null ? { filterCreatedAfter: filter.createdAfter.getTime() } : {}),
       ...(before.length > 0 ? { filterCreatedBefore: Math.min(...before) } : {}),
     };
-    return this.pages.read(
+    return (request.fresh ? UNSHARED : this.pages).read(
       params,
       async (signal) => {
         const page = await this.client.browse(params, { signal });
