@@ -67,7 +67,7 @@ async function run(argv: readonly string[]): Promise<void> {
   try {
     if (scenario === 'load') {
       progress('starting simulators and gateway');
-      const setup = await startSetup('', { latencyMs: flags.latency, jobs: null, seed: SEED });
+      const setup = await startSetup('', { latencyMs: flags.latency, jobs: null, seed: SEED, snapshotMs: flags.snapshotMs });
       setups.push(setup);
       // One gateway for every concurrency: the columns differ only in how many requests are in flight.
       columns = flags.concurrency.map((concurrency) => ({ setup: { ...setup, label: `c=${concurrency}` }, concurrency, rounds: [], latenciesMs: [] }));
@@ -75,7 +75,7 @@ async function run(argv: readonly string[]): Promise<void> {
     } else {
       for (const jobs of flags.jobs) {
         progress(`starting simulators (RIME and Data Manager with ${jobs} jobs each) and a gateway`);
-        setups.push(await startSetup(`N=${jobs}`, { latencyMs: flags.latency, jobs, seed: SEED }));
+        setups.push(await startSetup(`N=${jobs}`, { latencyMs: flags.latency, jobs, seed: SEED, snapshotMs: flags.snapshotMs }));
       }
       // One gateway per size, all up at once, so rounds of the sizes can alternate.
       columns = setups.map((setup) => ({ setup, concurrency: 1, rounds: [], latenciesMs: [] }));

@@ -12,6 +12,8 @@ export interface ListFlags {
   /** Empty: the load scenario; otherwise the sizes of the size scenario. */
   jobs: number[];
   build: boolean;
+  /** The gateway's LIST_SNAPSHOT_MS; null: its default. */
+  snapshotMs: number | null;
 }
 
 interface Spec {
@@ -36,6 +38,13 @@ const SPECS: readonly Spec[] = [
     min: 1,
   },
   { name: 'build', help: '1: `npm run build` before starting the gateway; 0: use dist/ as it is', default: '1', list: false, min: 0 },
+  {
+    name: 'snapshot-ms',
+    help: "the gateway's LIST_SNAPSHOT_MS (0: every operation reads its backends, only reads in flight are shared); absent: the gateway's default",
+    default: '',
+    list: false,
+    min: 0,
+  },
 ];
 
 export const LIST_USAGE = [
@@ -77,5 +86,6 @@ export function parseListFlags(argv: readonly string[]): ListFlags {
     latency: one('latency'),
     jobs: [...new Set(values.get('jobs') ?? [])],
     build: one('build') !== 0,
+    snapshotMs: values.get('snapshot-ms')?.[0] ?? null,
   };
 }

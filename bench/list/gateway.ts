@@ -78,9 +78,17 @@ export class GatewayUnderTest {
     });
   }
 
-  static start(settings: ServiceBackendSettings): GatewayUnderTest {
+  static start(settings: ServiceBackendSettings, snapshotMs: number | null = null): GatewayUnderTest {
     // A clean environment, not ours: a stray REDIS_URL or OTEL_* in the shell would change what is measured.
-    const env = { PATH: process.env.PATH ?? '', AUTH_MODE: 'none', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: '0', ...backendEnv(settings) };
+    const env = {
+      PATH: process.env.PATH ?? '',
+      AUTH_MODE: 'none',
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      ...(snapshotMs === null ? {} : { LIST_SNAPSHOT_MS: String(snapshotMs) }),
+      ...backendEnv(settings),
+    };
     // What `npm run serve` runs, without npm in between: the pid read from /proc is the gateway's own.
     const child = spawn(process.execPath, ['--enable-source-maps', 'dist/main.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     return new GatewayUnderTest(child);

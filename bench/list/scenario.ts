@@ -47,10 +47,10 @@ export interface Summary {
   gatewayRssMax: number | null;
 }
 
-export async function startSetup(label: string, options: { latencyMs: number; jobs: number | null; seed: number }): Promise<Setup> {
+export async function startSetup(label: string, options: { latencyMs: number; jobs: number | null; seed: number; snapshotMs: number | null }): Promise<Setup> {
   const sims = await Sims.start({ seed: options.seed, latencyMs: options.latencyMs, jobs: options.jobs });
   try {
-    const gateway = GatewayUnderTest.start(sims.ready.settings);
+    const gateway = GatewayUnderTest.start(sims.ready.settings, options.snapshotMs);
     try {
       return { label, sims, gateway, url: await gateway.url };
     } catch (error) {

@@ -185,7 +185,7 @@ export function createProvider(settings: DataManagerSettings, options: ProviderO
 /** The Data Manager with the gateway's token, or each caller's (`DATAMANAGER_CREDENTIALS=forward`), over one connection pool. */
 export function createBackend(settings: DataManagerSettings | ForwardSettings, options: ProviderOptions, sharing: BackendSharing = {}): Backend<'DATA_MANAGER'> {
   const transport = dataManagerTransport(settings.url, options);
-  const snapshots = new ListingSnapshots(sharing.listSnapshotMs ?? 0);
+  const snapshots = new ListingSnapshots(sharing.listSnapshotMs ?? 0, { shareInFlight: true });
   const forCredential = (credential: CredentialOf<'DATA_MANAGER'>) =>
     new DataManagerProvider(
       new DataManagerClient({ url: settings.url, token: credential.token }, options, transport),

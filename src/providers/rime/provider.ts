@@ -253,7 +253,7 @@ export function createProvider(settings: RimeSettings, options: ProviderOptions)
 /** RIME with the gateway's API key, or each caller's (`RIME_CREDENTIALS=forward`), over one connection pool. */
 export function createBackend(settings: RimeSettings | ForwardSettings, options: ProviderOptions, sharing: BackendSharing = {}): Backend<'RIME'> {
   const transport = rimeTransport(settings.url, options);
-  const snapshots = new ListingSnapshots(sharing.listSnapshotMs ?? 0);
+  const snapshots = new ListingSnapshots(sharing.listSnapshotMs ?? 0, { shareInFlight: true });
   const forCredential = (credential: CredentialOf<'RIME'>) =>
     new RimeProvider(new RimeClient({ url: settings.url, apiKey: credential.apiKey }, options, transport), snapshots.scoped(credentialFingerprint('RIME', credential)));
   return backendOf('RIME', settings, transport, { kind: RimeProvider, service: (own: RimeSettings) => forCredential(own), forCredential });

@@ -199,7 +199,7 @@ export function createProvider(settings: UCloudSettings, options: ProviderOption
  */
 export function createBackend(settings: UCloudSettings | ForwardSettings, options: ProviderOptions, sharing: BackendSharing = {}): Backend<'UCLOUD'> {
   const transport = ucloudTransport(settings.url, options);
-  const pages = new ListingSnapshots(sharing.listSnapshotMs ?? 0);
+  const pages = new ListingSnapshots(sharing.listSnapshotMs ?? 0, { shareInFlight: true });
   return backendOf('UCLOUD', settings, transport, {
     kind: UCloudProvider,
     // The gateway's own tokens change as they are refreshed: its pages are filed under one name.
