@@ -144,10 +144,23 @@ export class JobWatcher {
 
   /** A status subscriber: the current snapshot first, then every change; ends after a terminal state. */
   subscribeStatus(): Channel<Job> {
+    // What this subscriber was last told: with several replicas the same snapshot can come twice
+    // (a replica that watched for itself while Redis was away, then the holder's), never told twice.
+    let told: string | null = null;
     return this.subscribe<Job>('status', undefined, (channel) => {
-      if (this.current) channel.push(this.current);
+      if (this.current) {
+        told = printOf(this.current);
+        channel.push(this.current);
+      }
       if (this.terminal) channel.end();
-    }, statusNews);
+    }, (channel, news) => {
+      if (news.type === 'snapshot') {
+        const print = printOf(news.job);
+        if (print === told) return;
+        told = print;
+      }
+      statusNews(channel, news);
+    });
   }
 
   /**
@@ -334,6 +347,17 @@ export class JobWatcher {
   private checkIdle(): void {
     if (this.idle) this.onIdle(this);
   }
+}
+
+/** Each snapshot's fingerprint once, however many subscribers hear it (they get the same object). */
+const prints = new WeakMap<Job, string>();
+function printOf(job: Job): string {
+  let print = prints.get(job);
+  if (print === undefined) {
+    print = fingerprint(job);
+    prints.set(job, print);
+  }
+  return print;
 }
 
 function statusNews(channel: Channel<Job>, news: LiveNews | Closing): void {
