@@ -1,21 +1,11 @@
 // The dashboard's browser code, bundled from its TypeScript sources (src/dashboard/client) with
 // esbuild's JS API, in memory, once per process: `npm start` and `npm run serve` need no build step
 // of their own. Each asset is kept with its hash and compressed on first use.
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
-export type Encoding = 'br' | 'gzip' | 'identity';
-
-export interface Asset {
-  readonly contentType: string;
-  /** A strong ETag from the content. */
-  readonly etag: string;
-  /** The first characters of the content hash: what the page puts in `?v=` to make URLs immutable. */
-  readonly version: string;
-  body(encoding: Encoding): Buffer;
-}
+export type { Asset, Encoding } from '../static-asset.js';
+import { asset, type Asset } from '../static-asset.js';
 
 export interface Bundle {
   readonly js: Asset;
@@ -32,23 +22,7 @@ export function clientEntry(): string {
   throw new Error(`the dashboard's client sources are missing (looked for ${candidates.map((url) => fileURLToPath(url)).join(' and ')})`);
 }
 
-export function asset(contentType: string, content: Buffer): Asset {
-  const hash = createHash('sha256').update(content).digest('base64url');
-  const compressed = new Map<Encoding, Buffer>([['identity', content]]);
-  return {
-    contentType,
-    etag: `"${hash.slice(0, 27)}"`,
-    version: hash.slice(0, 12),
-    body: (encoding) => {
-      let body = compressed.get(encoding);
-      if (!body) {
-        body = encoding === 'br' ? brotliCompressSync(content, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }) : gzipSync(content, { level: 9 });
-        compressed.set(encoding, body);
-      }
-      return body;
-    },
-  };
-}
+export { asset };
 
 let built: Promise<Bundle> | null = null;
 

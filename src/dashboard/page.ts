@@ -3,7 +3,8 @@
 // with ETags like GraphiQL. The page uses the public API only (`/graphql` over HTTP and graphql-ws).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { log } from '../log.js';
-import { asset, dashboardBundle, type Asset, type Encoding } from './assets.js';
+import { asset, dashboardBundle, type Asset } from './assets.js';
+import { sendAsset } from '../static-asset.js';
 
 export const DASHBOARD_PATH = '/';
 export const DASHBOARD_ASSETS = '/dashboard/';
@@ -21,20 +22,6 @@ export interface Dashboard {
   /** True for `GET`/`HEAD` of `/` and of anything under `/dashboard/`. */
   wants(request: IncomingMessage): boolean;
   serve(request: IncomingMessage, response: ServerResponse): void;
-}
-
-/** The best encoding the client accepts (q=0 means "not this one"). */
-function encodingFor(request: IncomingMessage): Encoding {
-  const accepted = new Map<string, number>();
-  for (const part of String(request.headers['accept-encoding'] ?? '').split(',')) {
-    const [name = '', ...params] = part.trim().toLowerCase().split(';');
-    const q = params.map((param) => /^\s*q=([\d.]+)\s*$/.exec(param)?.[1]).find((value) => value !== undefined);
-    if (name !== '') accepted.set(name, q === undefined ? 1 : Number(q));
-  }
-  const ok = (name: string): boolean => (accepted.get(name) ?? accepted.get('*') ?? 0) > 0;
-  if (ok('br')) return 'br';
-  if (ok('gzip')) return 'gzip';
-  return 'identity';
 }
 
 const escapeAttr = (text: string): string => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
@@ -204,25 +191,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   };
 
   function send(request: IncomingMessage, response: ServerResponse, served: Asset, cache: string, extra: Record<string, string> = {}): void {
-    const encoding = encodingFor(request);
-    const headers: Record<string, string> = {
-      'content-type': served.contentType,
-      etag: served.etag,
-      'cache-control': cache,
-      vary: 'accept-encoding',
-      'x-content-type-options': 'nosniff',
-      ...extra,
-    };
-    if (request.headers['if-none-match'] === served.etag) {
-      response.writeHead(304, headers);
-      response.end();
-      return;
-    }
-    const body = served.body(encoding);
-    if (encoding !== 'identity') headers['content-encoding'] = encoding;
-    headers['content-length'] = String(body.length);
-    response.writeHead(200, headers);
-    response.end(request.method === 'HEAD' ? undefined : body);
+    sendAsset(request, response, served, cache, { 'x-content-type-options': 'nosniff', ...extra });
   }
 
   function notFound(response: ServerResponse): void {
