@@ -47,25 +47,35 @@ export async function listMerged(
   const page = (hasNextPage: boolean): MergedPage => ({ jobs: jobs.slice(0, first), hasNextPage, failures: [...failures, ...skippedFailures(all)] });
 
   while (jobs.length < wanted && streams.length > 0) {
-    const heads = await Promise.all(
-      streams.map(async (stream) => {
-        try {
-          return { stream, job: await stream.peek() };
-        } catch (error) {
-          if (signal?.aborted) throw error;
-          failures.push(asProviderError(stream.provider.id, error));
-          if (stream.answered) cut = true;
-          return { stream, job: null };
-        }
-      }),
-    );
-    // Cut only behind at least one job: an empty page could not carry a cursor to continue from.
-    if (cut && jobs.length > 0) return page(true);
-    streams = heads.filter((head) => head.job !== null).map((head) => head.stream);
-    let best: { stream: ProviderStream; job: Job } | null = null;
-    for (const head of heads) {
-      if (head.job !== null && (best === null || compareJobs(head.job, best.job) < 0)) best = { stream: head.stream, job: head.job };
+    // Only streams whose next job is not known yet wait for their backend; the rest answer at once.
+    const waiting = streams.filter((stream) => stream.peekNow() === undefined);
+    if (waiting.length > 0) {
+      const failed = new Set<ProviderStream>();
+      await Promise.all(
+        waiting.map(async (stream) => {
+          try {
+            await stream.peek();
+          } catch (error) {
+            if (signal?.aborted) throw error;
+            failures.push(asProviderError(stream.provider.id, error));
+            if (stream.answered) cut = true;
+            failed.add(stream);
+          }
+        }),
+      );
+      // Cut only behind at least one job: an empty page could not carry a cursor to continue from.
+      if (cut && jobs.length > 0) return page(true);
+      if (failed.size > 0) streams = streams.filter((stream) => !failed.has(stream));
     }
+    let best: { stream: ProviderStream; job: Job } | null = null;
+    const remaining: ProviderStream[] = [];
+    for (const stream of streams) {
+      const job = stream.peekNow();
+      if (job === null || job === undefined) continue;
+      remaining.push(stream);
+      if (best === null || compareJobs(job, best.job) < 0) best = { stream, job };
+    }
+    streams = remaining;
     if (best === null) break;
     jobs.push(best.stream.take());
   }

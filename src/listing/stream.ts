@@ -3,7 +3,7 @@ import { ProviderError } from '../providers/errors.js';
 import { matchesFilter } from '../providers/filter.js';
 import type { Job } from '../providers/job.js';
 import { mergeSkipped, type SkippedItems } from '../providers/tolerance.js';
-import { compareJobs, isAfter, type SortKey } from './order.js';
+import { compareJobs, firstAfter, isAfter, type SortKey } from './order.js';
 
 /** An unordered backend is read to the end; ask for big pages so that takes few requests. */
 const UNORDERED_PAGE_SIZE = 1000;
@@ -31,6 +31,9 @@ export class ProviderStream {
   private frontierMs = Number.POSITIVE_INFINITY;
   private pages = 0;
   private skippedItems: SkippedItems | null = null;
+  /** A whole listing already in list order, read in place from `sourceAt` on (see ListPage.inListOrder). */
+  private source: readonly Job[] = [];
+  private sourceAt = 0;
 
   constructor(
     readonly provider: Provider,
@@ -52,8 +55,34 @@ export class ProviderStream {
 
   /** The next job in list order, or null when the backend has no more. */
   async peek(): Promise<Job | null> {
-    while (!this.exhausted && !this.headIsSafe()) await this.fetchPage();
-    return this.buffer[0] ?? null;
+    for (;;) {
+      const head = this.peekNow();
+      if (head !== undefined) return head;
+      await this.fetchPage();
+    }
+  }
+
+  /**
+   * What `peek` would return, when that is known without asking the backend; undefined when it is
+   * not. The merge asks this first, so that most steps of a page need no promise at all.
+   */
+  peekNow(): Job | null | undefined {
+    if (this.buffer.length === 0) this.readSource();
+    if (this.headIsSafe()) return this.buffer[0];
+    return this.exhausted ? (this.buffer[0] ?? null) : undefined;
+  }
+
+  /** Moves the next job of the in-order listing that passes the filter into the buffer. */
+  private readSource(): void {
+    while (this.sourceAt < this.source.length) {
+      const job = this.source[this.sourceAt++];
+      if (job === undefined || this.seenJobs.has(job.providerJobId)) continue;
+      this.seenJobs.add(job.providerJobId);
+      if (matchesFilter(job, this.filter)) {
+        this.buffer.push(job);
+        return;
+      }
+    }
   }
 
   /** Removes the job `peek` returned. */
@@ -90,6 +119,13 @@ export class ProviderStream {
     });
     this.pages++;
     this.skippedItems = mergeSkipped(this.skippedItems, page.skipped ?? null);
+    if (page.inListOrder && page.nextPageToken === null && this.pages === 1) {
+      // The whole listing, sorted: only as much of it is read as the page takes.
+      this.source = page.jobs;
+      this.sourceAt = firstAfter(page.jobs, this.after);
+      this.exhausted = true;
+      return;
+    }
     for (const job of page.jobs) {
       this.frontierMs = Math.min(this.frontierMs, job.createdAt.getTime());
       if (this.seenJobs.has(job.providerJobId)) continue;

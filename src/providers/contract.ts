@@ -49,6 +49,12 @@ export interface ListPage {
    * reports them (`providerErrors`). Absent or null: none.
    */
   skipped?: SkippedItems | null;
+  /**
+   * True when `jobs` is the backend's whole listing for this request (no token) already in the
+   * merged list's order, as a kept listing is: the merge then reads it in place, only as far as
+   * the page needs, instead of copying and sorting every job on every operation.
+   */
+  inListOrder?: boolean;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import type { JobFilter } from '../providers/contract.js';
+import type { Job } from '../providers/job.js';
 import { decodeCursor, encodeCursor } from '../listing/cursor.js';
 import { listMerged } from '../listing/merge.js';
 import { sortKeyOf, type SortKey } from '../listing/order.js';
@@ -57,6 +58,15 @@ const JobConnectionRef = builder.connectionObject(
   { name: 'JobEdge', description: 'A job and its position in the list.' },
 );
 
+/** An edge whose cursor is encoded only when the operation selects it: most list pages never do. */
+class JobEdge {
+  constructor(readonly node: Job) {}
+
+  get cursor(): string {
+    return encodeCursor(sortKeyOf(this.node));
+  }
+}
+
 /** The `after` argument's position; a cursor this gateway did not issue is the client's error. */
 function afterCursor(cursor: string): SortKey {
   const key = decodeCursor(cursor);
@@ -98,15 +108,19 @@ builder.queryField('jobs', (t) =>
       const disabled: ProviderError[] = (wanted ?? [])
         .filter((id) => !backends.enabled(id))
         .map((id) => new ProviderError({ code: 'UNAVAILABLE', provider: id, message: `${id} is not enabled on this gateway` }));
-      const edges = page.jobs.map((job) => ({ cursor: encodeCursor(sortKeyOf(job)), node: job }));
+      const edges = page.jobs.map((job) => new JobEdge(job));
       return {
         edges,
         pageInfo: {
           // A next page needs a cursor to continue from: an empty page (`first: 0`) has none.
           hasNextPage: edges.length > 0 && page.hasNextPage,
           hasPreviousPage: after !== null,
-          startCursor: edges[0]?.cursor ?? null,
-          endCursor: edges[edges.length - 1]?.cursor ?? null,
+          get startCursor() {
+            return edges[0]?.cursor ?? null;
+          },
+          get endCursor() {
+            return edges[edges.length - 1]?.cursor ?? null;
+          },
         },
         providerErrors: [...page.failures, ...unauthenticated, ...disabled].map(providerErrorFields),
       };

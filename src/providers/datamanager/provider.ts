@@ -80,8 +80,8 @@ export class DataManagerProvider implements Provider<'DATA_MANAGER'> {
     return (request.fresh ? UNSHARED : this.snapshots).read(query, async (signal) => {
       const answer = await this.client.listInstances(query, { signal });
       const jobs = answer.instances.map((instance) => toJob(instance, undefined, this.isDeleting(instance.id)));
-      // Kept: sorted once for every page read from it.
-      return { jobs: this.snapshots.keeps ? newestFirst(jobs) : jobs, nextPageToken: null, skipped: answer.skipped ?? null };
+      // Sorted once here, so that the merge (and every page read from a kept listing) reads it in place.
+      return { jobs: newestFirst(jobs), nextPageToken: null, skipped: answer.skipped ?? null, inListOrder: true };
     }, request.signal);
   }
 

@@ -22,6 +22,21 @@ const RUN_CONCURRENCY = 4;
 const DAY_MS = 86_400_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/**
+ * A kept page (see snapshots.ts) is one answer object read by many operations: it is mapped once,
+ * like the other backends' kept listings, so a running job's time is as old as the reading.
+ */
+const mapped = new WeakMap<GpuJobListWire, GpuJob[]>();
+
+function mappedJobs(answer: GpuJobListWire): GpuJob[] {
+  let jobs = mapped.get(answer);
+  if (!jobs) {
+    jobs = answer.data.map((wire) => toJob(wire, wire.uuid));
+    mapped.set(answer, jobs);
+  }
+  return jobs;
+}
+
 export class GpuProvider implements Provider<'GPU'> {
   readonly id = 'GPU' as const;
   readonly listOrder = 'newest-first' as const;
@@ -61,7 +76,7 @@ export class GpuProvider implements Provider<'GPU'> {
       // The bound just asked for was a millisecond past the cursor; a day is needed: ask again.
       if (!token && request.createdAtOrBefore) return this.list(request);
     }
-    const page = answer.data.map((wire) => toJob(wire, wire.uuid));
+    const page = mappedJobs(answer);
     const seen = new Set(token?.seen.map(([id]) => id));
     const jobs = page.filter((job) => !seen.has(job.providerJobId));
     const skipped = answer.skipped ?? null;

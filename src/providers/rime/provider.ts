@@ -145,7 +145,7 @@ export class RimeProvider implements Provider<'RIME'> {
       const answer = await this.readPage(query, options);
       jobs.push(...answer.jobs);
       skipped = mergeSkipped(skipped ?? null, answer.skipped ?? null);
-      if (answer.nextPageToken === null) return { jobs: newestFirst(jobs), nextPageToken: null, skipped };
+      if (answer.nextPageToken === null) return { jobs: newestFirst(jobs), nextPageToken: null, skipped, inListOrder: true };
       query = { pageToken: answer.nextPageToken, pageSize: first.pageSize ?? MAX_PAGE_SIZE, view: first.view ?? VIEW };
     }
     throw new ProviderError({ code: 'BAD_RESPONSE', provider: 'RIME', message: `RIME GET /jobs: the listing does not end within ${MAX_WHOLE_PAGES} pages` });
