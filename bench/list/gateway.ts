@@ -84,6 +84,8 @@ export class GatewayUnderTest {
       PATH: process.env.PATH ?? '',
       AUTH_MODE: 'none',
       LOG_LEVEL: 'warn',
+      // As `npm run serve` sets it: graphql-js's development checks are not what is deployed.
+      NODE_ENV: 'production',
       HOST: '127.0.0.1',
       PORT: '0',
       ...(snapshotMs === null ? {} : { LIST_SNAPSHOT_MS: String(snapshotMs) }),

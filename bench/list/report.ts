@@ -55,7 +55,7 @@ export function renderReport(info: RunInfo, summaries: readonly Summary[]): stri
   out.push(`List benchmark (issue 10), ${what}: jobs(first: ${info.first}) with the common fields, POST over keep-alive (undici Pool)`);
   out.push(`  ${info.command}`);
   out.push(
-    `  gateway: node dist/main.js (pid ${info.gatewayPids.join(', ')}), AUTH_MODE=none; simulators in their own process, +${info.latencyMs} ms on every route`,
+    `  gateway: node dist/main.js (pid ${info.gatewayPids.join(', ')}), AUTH_MODE=none, NODE_ENV=production; simulators in their own process, +${info.latencyMs} ms on every route`,
   );
   out.push(
     `  ${info.rounds} round(s) × ${info.seconds} s per column, alternating (ABBA); warm-up ${info.warmupSeconds} s per gateway; ` +
