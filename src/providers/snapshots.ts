@@ -4,6 +4,13 @@
 // same query for a short staleness; past it, the reading still serves while one fresh read runs in
 // the background (stale while revalidating), so an operation never waits for a whole listing that
 // was read a moment ago, however large. This gateway's own mutations make it stale at once.
+//
+// A big listing (20,000 jobs: twenty RIME pages one after another, or one 19 MB Data Manager
+// answer) is not read back to back: it stays fresh for at least PACE_MS_PER_JOB per job it holds.
+// Reading costs this gateway about 25 µs per job (bench/list, 20,000 jobs) and the backend as much
+// again, so one listing takes at most about a tenth of a core, whatever its size. By size, not by
+// measured time, so that how long a listing is served never depends on how busy the machine is.
+// Listings of a few hundred jobs (every UCloud and GPU page) are not affected.
 import type { ListPage } from './contract.js';
 import type { Job } from './job.js';
 
@@ -25,6 +32,8 @@ interface Entry<T> {
 const MAX_JOBS = 200_000;
 /** Past its staleness, a reading serves (while a fresh one is read) for at most this many staleness periods. */
 const REVALIDATE_PERIODS = 10;
+/** A reading stays fresh for at least this long per job it holds (see the top of the file). */
+export const PACE_MS_PER_JOB = 0.25;
 
 /** Reads a listing; `signal` aborts it. */
 export type ListingLoad<T = ListPage> = (signal: AbortSignal) => Promise<T>;
@@ -80,10 +89,11 @@ export class ListingSnapshots<T = ListPage> {
   private read(key: string, load: ListingLoad<T>, signal: AbortSignal | undefined): Promise<T> {
     const found = this.entries.get(key);
     const age = found?.answeredAt == null ? null : performance.now() - found.answeredAt;
+    const staleMs = found ? this.staleFor(found) : this.staleMs;
     let entry: Entry<T>;
-    if (found && (age === null || age <= this.staleMs)) {
+    if (found && (age === null || age <= staleMs)) {
       entry = found;
-    } else if (found && age !== null && age <= this.staleMs * REVALIDATE_PERIODS) {
+    } else if (found && age !== null && age <= staleMs * REVALIDATE_PERIODS) {
       // Served as it is; the next callers get the fresh one once it is in.
       if (!found.refreshing) this.revalidate(key, found, load);
       return found.page;
@@ -92,6 +102,11 @@ export class ListingSnapshots<T = ListPage> {
     }
     if (entry.answeredAt !== null || !signal) return entry.page;
     return this.waitFor(key, entry, signal);
+  }
+
+  /** How long `entry` is served as it is: the configured staleness, or longer for a big listing. */
+  private staleFor(entry: Entry<T>): number {
+    return this.staleMs <= 0 ? 0 : Math.max(this.staleMs, entry.jobs * PACE_MS_PER_JOB);
   }
 
   /** `install`: callers wait for it at once (false: it replaces the current reading once it answers). */

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { upstreamAnomalies } from './anomalies.js';
 import { ProviderError } from './errors.js';
+import { ITEM_MEMO_CAPACITY, ItemMemo } from './item-memo.js';
 import type { JobProvider } from './job.js';
 
 export interface ItemReading {
@@ -74,11 +75,11 @@ function removeAt(root: unknown, path: readonly Segment[], touched: Set<unknown[
   return path.length > 1 ? removeAt(root, path.slice(0, -1), touched) : null;
 }
 
-type Reading<T> = { ok: true; value: T } | { ok: false; path: readonly Segment[] };
+type Reading<T> = { ok: true; value: T; repaired: boolean } | { ok: false; path: readonly Segment[] };
 
 function readItem<S extends z.ZodType>(schema: S, raw: unknown, reading: ItemReading): Reading<z.output<S>> {
   const first = schema.safeParse(raw);
-  if (first.success) return { ok: true, value: first.data };
+  if (first.success) return { ok: true, value: first.data, repaired: false };
   if (!isContainer(raw) || Array.isArray(raw)) return { ok: false, path: [] };
   const copy: unknown = structuredClone(raw);
   const repaired = new Set<string>();
@@ -99,7 +100,7 @@ function readItem<S extends z.ZodType>(schema: S, raw: unknown, reading: ItemRea
     const next = schema.safeParse(copy);
     if (next.success) {
       for (const path of repaired) upstreamAnomalies.record(reading.provider, path, 'repaired');
-      return { ok: true, value: next.data };
+      return { ok: true, value: next.data, repaired: true };
     }
     issues = next.error.issues;
   }
@@ -111,10 +112,21 @@ function readItem<S extends z.ZodType>(schema: S, raw: unknown, reading: ItemRea
  * reads as the schema's null/default and is counted. An unreadable identity fails the parse with
  * the field's path (and nothing of its value) in the message.
  */
-export function tolerant<S extends z.ZodType>(schema: S, reading: ItemReading): z.ZodType<z.output<S>, unknown> {
+export function tolerant<S extends z.ZodType>(schema: S, reading: ItemReading, options: { memo?: boolean } = {}): z.ZodType<z.output<S>, unknown> {
+  // Items of big listings (see item-memo.ts). Only clean readings are kept: a repaired item is read
+  // (and counted in the anomaly metrics) every time it comes.
+  const memo = options.memo ? new ItemMemo<z.output<S>>(ITEM_MEMO_CAPACITY) : null;
   return z.unknown().transform((raw, ctx): z.output<S> => {
+    const text = memo !== null && isContainer(raw) ? JSON.stringify(raw) : null;
+    if (text !== null) {
+      const kept = memo?.get(text);
+      if (kept !== undefined) return kept;
+    }
     const result = readItem(schema, raw, reading);
-    if (result.ok) return result.value;
+    if (result.ok) {
+      if (text !== null && !result.repaired) memo?.set(text, result.value);
+      return result.value;
+    }
     const path = fieldPath(reading.name, result.path);
     upstreamAnomalies.record(reading.provider, path, 'dropped');
     ctx.addIssue({ code: 'custom', path: [...result.path], message: `${path} cannot be read` });

@@ -8,6 +8,7 @@ import { gql, startWorld, type World } from '../support/gateway.js';
 import { until } from '../support/live.js';
 import { subscribeWs, wsClient } from '../support/subscriptions.js';
 import { globalId } from '../support/mutations.js';
+import { PACE_MS_PER_JOB } from '../../src/providers/snapshots.js';
 
 const [ADA, GRACE] = DEMO_PEOPLE as [SimPerson, SimPerson];
 const STALE_MS = 400;
@@ -17,6 +18,33 @@ type Page = { jobs: { edges: { node: { id: string; provider: string; providerJob
 const lists = (server: SimServer, path: RegExp) => server.requests.filter((request) => request.method === 'GET' && path.test(request.path)).length;
 const rimeLists = (world: World) => lists(world.demo.rime.server, /\/jobs$/);
 const dmLists = (world: World) => lists(world.demo.dataManager.server, /\/instance$/);
+
+describe('a big listing', () => {
+  const JOBS = 4_000;
+  const SHORT_MS = 100;
+  let world: World;
+  beforeAll(async () => {
+    world = await startWorld({ seed: 5, jobCount: JOBS, config: { listSnapshotMs: SHORT_MS, ucloud: null, gpu: null, rime: null } });
+  });
+  afterAll(() => world?.close());
+
+  it('is served for its size past LIST_SNAPSHOT_MS, then read again behind the page that found it old', async () => {
+    const held = world.demo.dataManager.inventory().length;
+    const pacedMs = held * PACE_MS_PER_JOB;
+    expect(pacedMs).toBeGreaterThan(SHORT_MS * 3);
+    const before = dmLists(world);
+    await gql<Page, Record<string, never>>(world.url, PAGE);
+    expect(dmLists(world)).toBe(before + 1);
+    // Well past LIST_SNAPSHOT_MS, well within the time its size buys it: no read.
+    await new Promise((resolve) => setTimeout(resolve, pacedMs / 2));
+    await gql<Page, Record<string, never>>(world.url, PAGE);
+    expect(dmLists(world)).toBe(before + 1);
+    // Past that too: the page is answered from it, and one read goes out behind it.
+    await new Promise((resolve) => setTimeout(resolve, pacedMs / 2 + 100));
+    expect((await gql<Page, Record<string, never>>(world.url, PAGE)).errors).toBeUndefined();
+    await until(() => dmLists(world) === before + 2, 5_000, 'the read in the background');
+  });
+});
 
 describe("with the gateway's own credentials", () => {
   let world: World;

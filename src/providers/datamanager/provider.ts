@@ -10,7 +10,11 @@ import { credentialFingerprint } from '../../identity/fingerprint.js';
 import type { JobState } from '../job.js';
 import { DataManagerClient, dataManagerTransport } from './client.js';
 import { hasDeleteTask, toJob, toJobState } from './map.js';
-import { INSTANCE_PHASES } from './wire.js';
+import { memoized } from '../memoized.js';
+import { INSTANCE_PHASES, type InstanceSummary } from './wire.js';
+
+/** Listed instances not being deleted: an unchanged one is the same wire object every refresh (see memoized.ts). */
+const listedJob = memoized((instance: InstanceSummary) => toJob(instance));
 
 /** Every unified state a Data Manager instance can be in (unknown phases read as UNKNOWN). */
 const PRODUCIBLE: ReadonlySet<JobState> = new Set<JobState>([...INSTANCE_PHASES.map(toJobState), 'UNKNOWN', 'CANCELLING']);
@@ -79,7 +83,7 @@ export class DataManagerProvider implements Provider<'DATA_MANAGER'> {
     const query = { project_id: filter.project ?? null };
     return (request.fresh ? UNSHARED : this.snapshots).read(query, async (signal) => {
       const answer = await this.client.listInstances(query, { signal });
-      const jobs = answer.instances.map((instance) => toJob(instance, undefined, this.isDeleting(instance.id)));
+      const jobs = answer.instances.map((instance) => (this.isDeleting(instance.id) ? toJob(instance, undefined, true) : listedJob(instance)));
       // Sorted once here, so that the merge (and every page read from a kept listing) reads it in place.
       return { jobs: newestFirst(jobs), nextPageToken: null, skipped: answer.skipped ?? null, inListOrder: true };
     }, request.signal);

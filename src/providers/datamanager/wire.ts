@@ -80,7 +80,8 @@ const instanceFields = {
 
 export const instanceSummaryFields = z.object({ id: z.string().min(1), ...instanceFields });
 const SUMMARY_READING = { provider: 'DATA_MANAGER', name: 'InstanceSummary', identity: ['id', 'launched'] } as const;
-export const instanceSummarySchema = tolerant(instanceSummaryFields, SUMMARY_READING);
+// Read whole on every refresh of a kept listing: unchanged instances are not read again (item-memo.ts).
+export const instanceSummarySchema = tolerant(instanceSummaryFields, SUMMARY_READING, { memo: true });
 export type InstanceSummary = z.output<typeof instanceSummaryFields>;
 
 /** `GET /instance` */

@@ -12,7 +12,11 @@ import { credentialFingerprint } from '../../identity/fingerprint.js';
 import type { Job, JobState } from '../job.js';
 import { RimeClient, rimeTransport, type ListJobsQuery } from './client.js';
 import { CANCELLABLE_TYPES, toJob, toJobState, toRimeStatuses, terminationText } from './map.js';
+import { memoized } from '../memoized.js';
 import type { JobMetadata, JobView } from './wire.js';
+
+/** Listed jobs: an unchanged one is the same wire object every refresh (see memoized.ts). */
+const listedJob = memoized(toJob);
 
 /** ListJobs pages are cheap next to one GetJob per job, so a listing reads big pages. */
 const MIN_PAGE_SIZE = 100;
@@ -161,7 +165,7 @@ export class RimeProvider implements Provider<'RIME'> {
         message: 'RIME GET /jobs: hasMore is true but nextPageToken is empty',
       });
     }
-    return { jobs: page.jobs.map(toJob), nextPageToken: page.hasMore ? page.nextPageToken : null, skipped: page.skipped };
+    return { jobs: page.jobs.map(listedJob), nextPageToken: page.hasMore ? page.nextPageToken : null, skipped: page.skipped };
   }
 
   getMany(ids: readonly string[], options: CallOptions = {}): Promise<GetResult[]> {

@@ -145,7 +145,8 @@ export const jobMetadataFields = z.object({
   errorMsg: text,
 });
 const JOB_READING = { provider: 'RIME', name: 'JobMetadata', identity: ['jobId', 'creationTime'] } as const;
-export const jobMetadata = tolerant(jobMetadataFields, JOB_READING);
+// Read whole on every refresh of a kept listing: unchanged jobs are not read again (item-memo.ts).
+export const jobMetadata = tolerant(jobMetadataFields, JOB_READING, { memo: true });
 export type JobMetadata = z.output<typeof jobMetadataFields>;
 
 /**

@@ -99,7 +99,8 @@ export const jobFields = z.object({
   providerGeneratedId: nullish(z.string()),
 });
 const JOB_READING = { provider: 'UCLOUD', name: 'Job', identity: ['id', 'createdAt'] } as const;
-export const job = tolerant(jobFields, JOB_READING);
+// Pages of up to 250 big jobs (with updates and parameters): unchanged jobs are not read again (item-memo.ts).
+export const job = tolerant(jobFields, JOB_READING, { memo: true });
 export type Job = z.output<typeof jobFields>;
 
 /**
