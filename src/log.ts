@@ -114,4 +114,6 @@ export const log = {
   info: (message: string, fields?: Record<string, unknown>) => write('info', message, fields),
   warn: (message: string, fields?: Record<string, unknown>) => write('warn', message, fields),
   error: (message: string, fields?: Record<string, unknown>) => write('error', message, fields),
+  /** Whether records of `level` are written now: work done only for them can be skipped. */
+  enabled: (level: LogLevel): boolean => logger.isLevelEnabled(level),
 };

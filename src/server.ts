@@ -171,17 +171,20 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     const reqId = requestIdFrom(request.headers[REQUEST_ID_HEADER]);
     response.setHeader(REQUEST_ID_HEADER, reqId);
     withRequestId(reqId, () => {
-      const startedAt = performance.now();
-      // The path only: a GET's query string holds the operation's variables.
-      const finished = AsyncLocalStorage.bind(() =>
-        log.debug('request finished', {
-          method: request.method,
-          path: new URL(request.url ?? '/', 'http://gateway').pathname,
-          status: response.statusCode,
-          durationMs: Math.round(performance.now() - startedAt),
-        }),
-      );
-      response.once('close', finished);
+      // Binding the record to the request's scope costs every request; only debug logging needs it.
+      if (log.enabled('debug')) {
+        const startedAt = performance.now();
+        // The path only: a GET's query string holds the operation's variables.
+        const finished = AsyncLocalStorage.bind(() =>
+          log.debug('request finished', {
+            method: request.method,
+            path: new URL(request.url ?? '/', 'http://gateway').pathname,
+            status: response.statusCode,
+            durationMs: Math.round(performance.now() - startedAt),
+          }),
+        );
+        response.once('close', finished);
+      }
       withIncomingTrace(request.headers, () => handleHttp(request, response));
     });
   });
