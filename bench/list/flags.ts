@@ -1,6 +1,7 @@
 // The list benchmark's flags. bench/lib/args.ts takes one number per flag; this benchmark also
-// takes lists (`--concurrency 1,20`, `--jobs 300,20000`), so it parses its own argv, with the same
-// `--name value` / `--name=value` forms and the same UsageError (run.ts prints the help on it).
+// takes lists (`--concurrency 1,20`, `--jobs 300,20000`) and a switch (`--peer`), so it parses its
+// own argv, with the same `--name value` / `--name=value` forms and the same UsageError (run.ts
+// prints the help on it).
 import { UsageError } from '../lib/args.js';
 
 export interface ListFlags {
@@ -14,6 +15,8 @@ export interface ListFlags {
   build: boolean;
   /** The gateway's LIST_SNAPSHOT_MS; null: its default. */
   snapshotMs: number | null;
+  /** Load scenario only: Hive Gateway + Mesh (bench/peer/) measured side by side with ours. */
+  peer: boolean;
 }
 
 interface Spec {
@@ -49,7 +52,9 @@ const SPECS: readonly Spec[] = [
 
 export const LIST_USAGE = [
   ...SPECS.map((spec) => `  --${spec.name.padEnd(12)} ${spec.help}${spec.default === '' ? '' : ` (default ${spec.default})`}`),
-  '  --peer         TODO (issue 10): not implemented yet. Hive Gateway + Mesh side by side with ratios is still to do.',
+  '  --peer         load scenario: also Hive Gateway + Mesh OpenAPI sources (bench/peer/, installed on first use) over the same',
+  '                 simulators, asked for the 50 newest per backend; columns ours and peer per concurrency, ratios ours/peer',
+  '                 (`--peer` alone or `--peer=1`; default off)',
 ].join('\n');
 
 function numbers(spec: Spec, text: string): number[] {
@@ -64,13 +69,19 @@ function numbers(spec: Spec, text: string): number[] {
 
 export function parseListFlags(argv: readonly string[]): ListFlags {
   const values = new Map<string, number[]>(SPECS.map((spec) => [spec.name, spec.default === '' ? [] : numbers(spec, spec.default)]));
+  let peer = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (!arg.startsWith('--')) throw new UsageError(`unexpected argument ${JSON.stringify(arg)}`);
     const eq = arg.indexOf('=');
     const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
-    // Named here so that asking for it says what is missing instead of "unknown flag".
-    if (name === 'peer') throw new UsageError('--peer is not implemented yet (TODO, issue 10: Hive Gateway + Mesh in bench/peer/)');
+    // A switch: `--peer` alone must not swallow the next flag as its value.
+    if (name === 'peer') {
+      const text = eq === -1 ? '1' : arg.slice(eq + 1);
+      if (text !== '0' && text !== '1') throw new UsageError('--peer takes no value, or =1 / =0');
+      peer = text === '1';
+      continue;
+    }
     const spec = SPECS.find((candidate) => candidate.name === name);
     if (!spec) throw new UsageError(`unknown flag --${name}`);
     const text = eq === -1 ? argv[++i] : arg.slice(eq + 1);
@@ -78,6 +89,9 @@ export function parseListFlags(argv: readonly string[]): ListFlags {
     values.set(name, numbers(spec, text));
   }
   const one = (name: string): number => values.get(name)?.[0] ?? 0;
+  // The peer answers the load scenario's question (the newest per backend); the size scenario's
+  // pages of 20 over growing backends have no counterpart there.
+  if (peer && (values.get('jobs') ?? []).length > 0) throw new UsageError('--peer runs the load scenario: not with --jobs');
   return {
     concurrency: [...new Set(values.get('concurrency') ?? [])],
     seconds: one('seconds'),
@@ -87,5 +101,6 @@ export function parseListFlags(argv: readonly string[]): ListFlags {
     jobs: [...new Set(values.get('jobs') ?? [])],
     build: one('build') !== 0,
     snapshotMs: values.get('snapshot-ms')?.[0] ?? null,
+    peer,
   };
 }

@@ -1,6 +1,7 @@
 // The gateway under test in its own process, as it is deployed: the production build (`npm run
-// build`, then what `npm run serve` runs), configured only through the environment.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+// build`, then what `npm run serve` runs), configured only through the environment. `spawn` runs
+// any other gateway the same way (the peer, bench/list/peer.ts): ready when a line says so.
+import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { ServiceBackendSettings } from '../../src/config.js';
@@ -44,7 +45,12 @@ export class GatewayUnderTest {
   /** The gateway's GraphQL URL, once its banner says it is ready. */
   readonly url: Promise<string>;
 
-  private constructor(private readonly child: ChildProcess) {
+  private constructor(
+    private readonly child: ChildProcess,
+    ready: RegExp,
+    /** Lines of stdout that are expected and not worth keeping (our banner's backend list). */
+    quiet: (line: string) => boolean,
+  ) {
     const killOnExit = (): void => void child.kill('SIGKILL');
     process.once('exit', killOnExit);
     this.exited = new Promise<void>((resolve) =>
@@ -65,11 +71,11 @@ export class GatewayUnderTest {
       });
       if (child.stdout) {
         createInterface({ input: child.stdout }).on('line', (line) => {
-          const ready = READY.exec(line);
-          if (ready?.[1]) {
+          const match = ready.exec(line);
+          if (match?.[1]) {
             clearTimeout(timer);
-            resolve(ready[1]);
-          } else if (!line.startsWith('Backends: ')) {
+            resolve(match[1]);
+          } else if (!quiet(line)) {
             keep(line);
           }
         });
@@ -93,7 +99,16 @@ export class GatewayUnderTest {
     };
     // What `npm run serve` runs, without npm in between: the pid read from /proc is the gateway's own.
     const child = spawn(process.execPath, ['--enable-source-maps', 'dist/main.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    return new GatewayUnderTest(child);
+    return new GatewayUnderTest(child, READY, (line) => line.startsWith('Backends: '));
+  }
+
+  /**
+   * Another gateway: `node <args>` (node itself, never npm or npx in between, so the pid is the
+   * server's), ready once stdout has a line matching `ready`, whose first group is its URL.
+   */
+  static spawn(args: readonly string[], options: Pick<SpawnOptions, 'cwd' | 'env'>, ready: RegExp): GatewayUnderTest {
+    const child = spawn(process.execPath, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    return new GatewayUnderTest(child, ready, () => false);
   }
 
   get pid(): number {

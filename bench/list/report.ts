@@ -1,7 +1,9 @@
 // The list benchmark's readable report: one column per concurrency (load scenario) or per backend
-// size (size scenario, with the ratio of the last size to the first next to it).
+// size (size scenario, with the ratio of the last size to the first next to it); with --peer, ours
+// and the peer's columns side by side and their ratios (report-peer.ts).
 import { JOB_PROVIDERS } from '../../src/providers/job.js';
 import { formatBytes, formatMs, table } from '../lib/stats.js';
+import { peerHeader, peerSection, type PeerRunInfo } from './report-peer.js';
 import type { Summary } from './scenario.js';
 
 export interface RunInfo {
@@ -16,6 +18,8 @@ export interface RunInfo {
   /** 1-minute load average before and after the run (another benchmark on the machine shows here). */
   loadAverage: { before: number; after: number };
   gatewayPids: number[];
+  /** --peer: Hive Gateway + Mesh measured in the same run; null without. */
+  peer: PeerRunInfo | null;
 }
 
 const n = (value: number, digits = 0): string => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -52,11 +56,13 @@ export function renderReport(info: RunInfo, summaries: readonly Summary[]): stri
 
   const out: string[] = [];
   const what = info.scenario === 'load' ? 'load' : `size (RIME and Data Manager holding N jobs each, c=1)`;
-  out.push(`List benchmark (issue 10), ${what}: jobs(first: ${info.first}) with the common fields, POST over keep-alive (undici Pool)`);
+  const asked = info.peer ? `ours jobs(first: ${info.first}), the peer the ${info.first} newest per backend (four lists),` : `jobs(first: ${info.first})`;
+  out.push(`List benchmark (issue 10), ${what}${info.peer ? ' with a peer' : ''}: ${asked} with the common fields, POST over keep-alive (undici Pool)`);
   out.push(`  ${info.command}`);
   out.push(
     `  gateway: node dist/main.js (pid ${info.gatewayPids.join(', ')}), AUTH_MODE=none, NODE_ENV=production; simulators in their own process, +${info.latencyMs} ms on every route`,
   );
+  if (info.peer) out.push(...peerHeader(info.peer));
   out.push(
     `  ${info.rounds} round(s) × ${info.seconds} s per column, alternating (ABBA); warm-up ${info.warmupSeconds} s per gateway; ` +
       `load average ${info.loadAverage.before.toFixed(2)} → ${info.loadAverage.after.toFixed(2)} on ${info.cores} cores`,
@@ -67,5 +73,6 @@ export function renderReport(info: RunInfo, summaries: readonly Summary[]): stri
     out.push(`  ${s.label} upstream routes per op: ${routes.join(', ') || 'none'}`);
   }
   for (const s of summaries) if (s.failures.length > 0) out.push(`  ${s.label} first failures: ${s.failures.map((f) => f.slice(0, 160)).join(' | ')}`);
+  if (info.peer) out.push(...peerSection(info.peer, summaries));
   return out.join('\n');
 }

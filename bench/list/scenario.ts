@@ -1,10 +1,12 @@
 // Rounds of load against one setup (a simulators process and a gateway process over it), each
 // bracketed by the gateway's CPU time from /proc and the simulators' counters, and what they add
-// up to per operation.
+// up to per operation. With --peer two setups share one simulators process: ours and the peer.
 import { JOB_PROVIDERS, type JobProvider } from '../../src/providers/job.js';
 import { distribution } from '../lib/stats.js';
 import { GatewayUnderTest } from './gateway.js';
-import { runLoad, type LoadResult } from './load.js';
+import { listTarget, runTargetLoad, type LoadResult, type LoadTarget } from './load.js';
+import { composePeerSupergraph, startPeerGateway } from './peer.js';
+import { peerTarget } from './peer-target.js';
 import { countersDelta, Sims, type Counters } from './sims.js';
 
 export interface Setup {
@@ -13,6 +15,8 @@ export interface Setup {
   readonly sims: Sims;
   readonly gateway: GatewayUnderTest;
   readonly url: string;
+  /** What the load client posts to this gateway and how it judges the answers. */
+  readonly target: LoadTarget;
 }
 
 export interface Round {
@@ -47,12 +51,15 @@ export interface Summary {
   gatewayRssMax: number | null;
 }
 
-export async function startSetup(label: string, options: { latencyMs: number; jobs: number | null; seed: number; snapshotMs: number | null }): Promise<Setup> {
+export async function startSetup(
+  label: string,
+  options: { latencyMs: number; jobs: number | null; seed: number; snapshotMs: number | null; first: number },
+): Promise<Setup> {
   const sims = await Sims.start({ seed: options.seed, latencyMs: options.latencyMs, jobs: options.jobs });
   try {
     const gateway = GatewayUnderTest.start(sims.ready.settings, options.snapshotMs);
     try {
-      return { label, sims, gateway, url: await gateway.url };
+      return { label, sims, gateway, url: await gateway.url, target: listTarget(options.first) };
     } catch (error) {
       await gateway.stop();
       throw error;
@@ -63,14 +70,27 @@ export async function startSetup(label: string, options: { latencyMs: number; jo
   }
 }
 
-export async function stopSetup(setup: Setup): Promise<void> {
-  await setup.gateway.stop();
-  await setup.sims.stop();
+/** The peer over the simulators of `ours`: its supergraph composed against them, then Hive Gateway started. */
+export async function startPeerSetup(label: string, ours: Setup, first: number): Promise<Setup> {
+  const settings = ours.sims.ready.settings;
+  const gateway = startPeerGateway(settings, composePeerSupergraph(settings));
+  try {
+    return { label, sims: ours.sims, gateway, url: await gateway.url, target: peerTarget(first) };
+  } catch (error) {
+    await gateway.stop();
+    throw error;
+  }
+}
+
+/** Every gateway first, then each simulators process once (the peer shares ours). */
+export async function stopSetups(setups: readonly Setup[]): Promise<void> {
+  for (const setup of setups) await setup.gateway.stop();
+  for (const sims of new Set(setups.map((setup) => setup.sims))) await sims.stop();
 }
 
 /** Load that is not measured: the gateway's code paths compiled and its pools opened first. */
-export async function warmUp(setup: Setup, first: number, concurrency: number, seconds: number): Promise<LoadResult | null> {
-  return seconds > 0 ? runLoad(setup.url, first, concurrency, seconds) : null;
+export async function warmUp(setup: Setup, concurrency: number, seconds: number): Promise<LoadResult | null> {
+  return seconds > 0 ? runTargetLoad(setup.url, setup.target, concurrency, seconds) : null;
 }
 
 const diff = (a: number | null, b: number | null): number | null => (a === null || b === null ? null : b - a);
@@ -79,7 +99,7 @@ export async function measureRound(setup: Setup, first: number, concurrency: num
   const countersBefore = await setup.sims.counters();
   const cpuBefore = setup.gateway.cpuMs();
   const simsCpuBefore = setup.sims.cpuMs();
-  const { latenciesMs, ...load } = await runLoad(setup.url, first, concurrency, seconds);
+  const { latenciesMs, ...load } = await runTargetLoad(setup.url, setup.target, concurrency, seconds);
   // Read right after the last answer: every operation of the round is done, and nothing else is asked.
   const cpuAfter = setup.gateway.cpuMs();
   const simsCpuAfter = setup.sims.cpuMs();
