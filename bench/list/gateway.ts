@@ -18,8 +18,8 @@ export function buildGateway(): void {
   if (result.status !== 0) throw new Error(`npm run build failed (${result.status ?? result.signal})`);
 }
 
-/** The variables that point the gateway at the simulators with their service credentials. */
-function backendEnv(settings: ServiceBackendSettings): Record<string, string> {
+/** The variables that point a gateway (ours or the peer) at the simulators with their service credentials. */
+export function backendEnv(settings: ServiceBackendSettings): Record<string, string> {
   const env: Record<string, string> = {
     UCLOUD_URL: settings.ucloud.url,
     RIME_URL: settings.rime.url,

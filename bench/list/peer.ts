@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ServiceBackendSettings } from '../../src/config.js';
-import { GatewayUnderTest } from './gateway.js';
+import { backendEnv, GatewayUnderTest } from './gateway.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PEER_DIR = fileURLToPath(new URL('../peer/', import.meta.url));
@@ -69,15 +69,8 @@ export function startPeerGateway(settings: ServiceBackendSettings, supergraph: s
     HOST: '127.0.0.1',
     PORT: '0',
     SUPERGRAPH: supergraph,
-    ...urlsEnv(settings),
-    RIME_API_KEY: settings.rime.apiKey,
-    DATAMANAGER_TOKEN: settings.dataManager.token,
-    GPU_API_KEY: settings.gpu.apiKey,
-    GPU_API_SECRET: settings.gpu.apiSecret,
+    ...backendEnv(settings),
   };
-  if (settings.ucloud.token) env.UCLOUD_TOKEN = settings.ucloud.token;
-  if (settings.ucloud.refreshToken) env.UCLOUD_REFRESH_TOKEN = settings.ucloud.refreshToken;
-  if (settings.ucloud.project) env.UCLOUD_PROJECT = settings.ucloud.project;
   // tsx (the root's) loads the peer's few TypeScript files; the gateway itself is Hive's JavaScript.
   return GatewayUnderTest.spawn(['--import', 'tsx', 'bench/peer/server.ts'], { cwd: ROOT, env }, READY);
 }
