@@ -44,12 +44,12 @@ afterAll(async () => {
   await world?.close();
 });
 
-async function walk(first: number): Promise<{ keys: string[]; pages: number }> {
+async function walk(first: number, on: World = world): Promise<{ keys: string[]; pages: number }> {
   const keys: string[] = [];
   let after: string | null = null;
   let pages = 0;
   for (;;) {
-    const { jobs }: JobsPageQuery = await gqlData(world.url, JobsPage, { first, after });
+    const { jobs }: JobsPageQuery = await gqlData(on.url, JobsPage, { first, after });
     pages++;
     expect(jobs.providerErrors).toEqual([]);
     expect(jobs.edges.length).toBeLessThanOrEqual(first);
@@ -117,5 +117,38 @@ describe('jobs: walking the whole list', () => {
       after = edge.cursor;
     }
     expect(seen).toEqual(expected);
+  });
+});
+
+// A kept listing (RIME's and the Data Manager's whole, sorted once) is read in place from the
+// cursor's position on (a binary search), not copied and filtered whole: the walk must not notice.
+describe('jobs: walking the whole list from kept listings', () => {
+  let kept: World;
+  beforeAll(async () => {
+    kept = await startWorld({ config: { listSnapshotMs: 600_000 } });
+  });
+  afterAll(async () => {
+    await kept?.close();
+  });
+
+  it.each([7, 100])('with first=%i yields every job once, newest first, as without keeping', async (first) => {
+    const expected = truth(kept.demo).sort(designOrder).map(key);
+    const { keys, pages } = await walk(first, kept);
+    expect(keys).toEqual(expected);
+    expect(pages).toBe(Math.ceil(expected.length / first));
+  });
+
+  it('continues from any edge cursor, wherever it falls in the kept listings', async () => {
+    const edges: { key: string; cursor: string }[] = [];
+    let after: string | null = null;
+    do {
+      const { jobs }: JobsPageQuery = await gqlData(kept.url, JobsPage, { first: 100, after });
+      edges.push(...jobs.edges.map((edge) => ({ key: key(edge.node), cursor: edge.cursor })));
+      after = jobs.pageInfo.hasNextPage ? (jobs.pageInfo.endCursor ?? null) : null;
+    } while (after !== null);
+    for (const index of [0, 1, 99, 250, 777, edges.length - 2]) {
+      const next = await gqlData(kept.url, JobsPage, { first: 3, after: edges[index]!.cursor });
+      expect(next.jobs.edges.map((edge) => key(edge.node))).toEqual(edges.slice(index + 1, index + 4).map((edge) => edge.key));
+    }
   });
 });
