@@ -9,7 +9,8 @@ import { ProviderError } from './providers/errors.js';
  * and no id is fetched twice in the same operation.
  */
 export class JobLoaders {
-  private readonly loaders = new Map<JobProvider, DataLoader<string, Job | null>>();
+  // Made on first use: most operations (every subscription) never load a job through here.
+  private loaders: Map<JobProvider, DataLoader<string, Job | null>> | null = null;
 
   constructor(
     private readonly backends: CallerBackends,
@@ -35,10 +36,11 @@ export class JobLoaders {
 
   /** Forgets a job after a mutation so the next read is fresh. */
   clear(provider: JobProvider, id: string): void {
-    this.loaders.get(provider)?.clear(id);
+    this.loaders?.get(provider)?.clear(id);
   }
 
   private loader(provider: JobProvider): DataLoader<string, Job | null> {
+    this.loaders ??= new Map();
     let loader = this.loaders.get(provider);
     if (!loader) {
       loader = new DataLoader<string, Job | null>(async (ids) => {

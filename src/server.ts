@@ -1,14 +1,16 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AddressInfo } from 'node:net';
-import { GraphQLError } from 'graphql';
+import { getOperationAST, GraphQLError } from 'graphql';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
-import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { WsOperations } from './ws-operations.js';
+import { OperationScope } from './ws-scope.js';
+import { serveGraphqlWs } from './ws-adapter.js';
 import type { Config } from './config.js';
-import { createContext, type GatewayContext, type GatewayServices } from './context.js';
+import { createContext, resultScope, sharedContext, type GatewayContext, type GatewayServices } from './context.js';
+import { useSharedEventExecution } from './event-execution.js';
 import { maskError } from './errors.js';
 import { log } from './log.js';
 import { createMetrics, type GatewayMetrics } from './metrics.js';
@@ -43,7 +45,10 @@ const WS_KEEP_ALIVE_MS = 12_000;
 
 /** What a transport adds to Yoga's initial context. */
 export interface TransportContext {
-  /** graphql-ws: aborted when the client completes the operation or its socket closes. */
+  /**
+   * graphql-ws: aborted when the client completes the operation or its socket closes; a
+   * subscription's is its socket's, aborted when the socket closes (ws-operations.ts).
+   */
   signal?: AbortSignal;
   /** graphql-ws: who opened the connection and the credentials its `connection_init` forwarded. */
   identity?: RequestIdentity;
@@ -128,6 +133,13 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
       useOperationLimits(limits, () => enabledBackends(config)),
       // What the caller's token allows, before execution: a refused operation calls no backend.
       useCallerScopes(),
+      // An event reaching several alike subscriptions is executed once for them all.
+      useSharedEventExecution<GatewayContext>({
+        scope: resultScope,
+        sharedContext,
+        onExecuted: metrics.subscriptionEvents.executed,
+        onServed: metrics.subscriptionEvents.served,
+      }),
       ...(config.introspection === false ? [useNoIntrospection()] : []),
       useRequestErrors(),
       // Never unready for Redis: a degraded live layer still serves (each replica watches for its
@@ -202,7 +214,11 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
   }
   // Upgrades are routed by hand (noServer) so the HTTP server's own errors (a port in use, an
   // unknown host) stay start-up errors instead of being re-emitted as WebSocket server faults.
-  const wsServer = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD });
+  // One message per socket per event-loop turn (allowSynchronousEvents: false): a client sending
+  // a thousand subscribes at once would otherwise have them all handled in one go, starving every
+  // other socket, the backends' answers and the timers (a first read timing out at 10 s, a
+  // connection_init missing its 3 s) for as long as that takes.
+  const wsServer = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD, allowSynchronousEvents: false });
   const connectionsByAddress = new ConnectionCounter(limits.maxConnectionsPerAddress);
   const wsOperations = new SubscriptionCounter(limits.maxSubscriptionsPerConnection);
   httpServer.on('upgrade', (request, socket, head) => {
@@ -223,15 +239,15 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
         client.close(WS_CLOSE_TOO_MANY, connectionsByAddress.reason);
         return;
       }
-      client.once('close', () => connectionsByAddress.release(address));
+      releaseOnClose(client, connectionsByAddress, address);
       wsServer.emit('connection', client, request);
     });
   });
-  wsServer.on('connection', (socket) => socket.once('close', metrics.webSocketOpened()));
+  wsServer.on('connection', (socket) => socket.on('close', metrics.webSocketOpened()));
   const operations = new WsOperations(wsServer);
   // Who opened each connection, from its `connection_init`: as long-lived as the socket, no longer.
   const connections = new WeakMap<object, RequestIdentity>();
-  const ws = useServer(
+  const ws = serveGraphqlWs(
     {
       onConnect: async (context) => {
         const { socket } = context.extra;
@@ -264,19 +280,18 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
         return forWebSocket(errors);
       },
       onNext: (_context, _id, _payload, _args, result) => (result.errors ? { ...result, errors: forWebSocket(result.errors) } : result),
-      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
-      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
+      execute: (args) => (args.rootValue as EnvelopedScope).execute(args),
+      subscribe: (args) => (args.rootValue as EnvelopedScope).subscribe(args),
       // Each graphql-ws operation is a request of its own, with an id of its own.
       onSubscribe: (context, id, payload) => withRequestId(requestIdFrom(null), async () => {
-        const signal = operations.started(context.extra.socket, id, payload);
-        const enveloped = yoga.getEnveloped({
-          ...context,
-          req: context.extra.request,
-          socket: context.extra.socket,
+        // What Yoga's context is made from. Not graphql-ws's own context (connection state, the
+        // socket): nothing reads it there, and every property is kept as long as the operation.
+        const initial: TransportContext & { params: typeof payload } = {
           params: payload,
-          signal,
+          signal: undefined,
           identity: connections.get(context.extra.socket),
-        });
+        };
+        const enveloped = yoga.getEnveloped(initial);
         let document: ReturnType<Enveloped['parse']>;
         try {
           document = enveloped.parse(payload.query);
@@ -286,6 +301,9 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
           if (error instanceof GraphQLError) return forWebSocket([error]);
           throw error;
         }
+        // Known once parsed: a subscription shares its socket's signal (WsOperations).
+        const subscription = getOperationAST(document, payload.operationName)?.operation === 'subscription';
+        initial.signal = operations.started(context.extra.socket, id, payload, subscription);
         // Limits and validation answer errors, never throw; a GraphQLError thrown anyway (or by the
         // context factory) is this operation's error too, not the socket's end (4500).
         let contextValue: Awaited<ReturnType<Enveloped['contextFactory']>>;
@@ -306,7 +324,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
           document,
           variableValues: payload.variables,
           contextValue,
-          rootValue: { execute: inScope(enveloped.execute), subscribe: inScope(enveloped.subscribe) },
+          rootValue: new OperationScope(enveloped.execute, enveloped.subscribe),
         };
       }),
     },
@@ -375,6 +393,16 @@ function readinessDetail(live: 'connected' | 'degraded' | undefined): true | Res
   });
 }
 
+/**
+ * Gives the address's place back when the socket closes. Out here so that the listener holds the
+ * address only: made inside the upgrade handler, it would keep the upgrade request (headers and
+ * all) alive as long as the socket. `on`, not `once`: 'close' comes once, and `once` costs a
+ * wrapper per socket.
+ */
+function releaseOnClose(socket: WebSocket, counter: ConnectionCounter, address: string): void {
+  socket.on('close', () => counter.release(address));
+}
+
 /** A WebSocket close reason is at most 123 bytes. */
 function closeReason(text: string): string {
   let out = text;
@@ -412,13 +440,5 @@ async function drainHttp(server: Server, limitMs: number): Promise<void> {
 
 type Enveloped = ReturnType<Gateway['yoga']['getEnveloped']>;
 
-/** `fn`, called later by graphql-ws, still under the request id (and trace) it was made under. */
-function inScope<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
-  return AsyncLocalStorage.bind(fn);
-}
-
 /** graphql-ws calls these; they run through Yoga's envelop so plugins and masking apply to WebSockets too. */
-interface EnvelopedRoot {
-  execute: Enveloped['execute'];
-  subscribe: Enveloped['subscribe'];
-}
+type EnvelopedScope = OperationScope<ReturnType<Enveloped['execute']>, ReturnType<Enveloped['subscribe']>>;

@@ -40,7 +40,14 @@ function observe(job: Job): void {
 const clock = new ManualClock();
 const demo = await startDemoBackends({ clock, seed: options.seed });
 const gateway = createGateway(
-  { port: 0, host: '127.0.0.1', pollIntervalMs: options.pollIntervalMs, upstreamTimeoutMs: 10_000, ...demo.settings },
+  {
+    port: 0,
+    host: '127.0.0.1',
+    pollIntervalMs: options.pollIntervalMs,
+    upstreamTimeoutMs: 10_000,
+    ...demo.settings,
+    limits: { maxSubscriptionsPerConnection: options.maxSubscriptionsPerConnection },
+  },
   { live: { onChange: observe } },
 );
 const url = await gateway.listen();

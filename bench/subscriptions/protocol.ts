@@ -8,6 +8,8 @@ import type { JobState, JobProvider } from '../../src/providers/job.js';
 export interface ChildOptions {
   seed: number;
   pollIntervalMs: number;
+  /** Operations at once per graphql-ws connection: raised so that N/C subscriptions fit on each (WS_MAX_SUBSCRIPTIONS). */
+  maxSubscriptionsPerConnection: number;
 }
 
 /** A job the benchmark follows. */

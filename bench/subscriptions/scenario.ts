@@ -23,7 +23,13 @@ function progress(message: string): void {
 }
 
 export async function runScenario(settings: Settings): Promise<ScenarioResult> {
-  const child = GatewayProcess.start({ seed: settings.seed, pollIntervalMs: settings.pollIntervalMs });
+  const connections = Math.min(settings.connections, settings.subscriptions);
+  const child = GatewayProcess.start({
+    seed: settings.seed,
+    pollIntervalMs: settings.pollIntervalMs,
+    // The default (100) would refuse most of N/C > 100 subscriptions per connection.
+    maxSubscriptionsPerConnection: Math.max(100, Math.ceil(settings.subscriptions / connections) + 10),
+  });
   let pool: ClientPool | null = null;
   let subscribers: Subscriber[] = [];
   try {
@@ -33,7 +39,7 @@ export async function runScenario(settings: Settings): Promise<ScenarioResult> {
     child.onChange((change) => log.add(change));
     const { jobs, warmup } = await child.call('prepare', { jobs: Math.min(settings.jobs, settings.subscriptions) });
     progress(`gateway pid ${String(child.pid)} at ${url}; ${jobs.length} jobs picked; clock offset ${clock.offsetMs.toFixed(2)} ms (rtt ${clock.roundTripMs.toFixed(2)} ms)`);
-    pool = new ClientPool(url, Math.min(settings.connections, settings.subscriptions));
+    pool = new ClientPool(url, connections);
 
     // Warm-up: the whole path once (connection, parse, execute, a watcher started and stopped), so
     // the baseline is not taken before code the first subscriber makes V8 compile and cache.

@@ -1,6 +1,7 @@
 // Which backends one request can reach, and with whose credential: the gateway's own for a backend
 // on `service`, the caller's for one on `forward` (missing: the backend is not called at all).
-// Made per request or subscription, so a forwarded credential lives exactly as long as they do.
+// Made per set of forwarded credentials (context.ts), so a forwarded credential lives exactly as long
+// as the request or graphql-ws connection that brought it.
 import type { CredentialSlot } from '../live/key.js';
 import { SERVICE_CREDENTIAL } from '../live/key.js';
 import type { Provider } from '../providers/contract.js';
@@ -25,6 +26,7 @@ export class CallerBackends {
   /** Enabled backends that forward credentials, for which this request brought none. */
   readonly missing: ReadonlySet<JobProvider>;
   private readonly slots = new Map<JobProvider, CredentialSlot>();
+  private slotsKey: string | null = null;
 
   constructor(
     private readonly backends: BackendRegistry,
@@ -48,6 +50,12 @@ export class CallerBackends {
     }
     this.providers = providers;
     this.missing = missing;
+  }
+
+  /** Whose credential reads each backend, as one string (the backends it cannot read are absent); made once. */
+  get key(): string {
+    this.slotsKey ??= JSON.stringify([...this.slots]);
+    return this.slotsKey;
   }
 
   /** The backend is configured on this gateway, whether or not this caller can use it. */

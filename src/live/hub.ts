@@ -112,7 +112,7 @@ export class LiveHub {
    * The job now, then every change; ends after a terminal state. NOT_FOUND when the backend does
    * not know it. `provider` reads the job with the credential `key` names.
    */
-  jobUpdated(key: JobKey, provider: Provider): Promise<AsyncIterableIterator<Job>> {
+  jobUpdated(key: JobKey, provider: Provider): Promise<Channel<Job>> {
     return this.subscribe(key, provider, (watcher) => watcher.subscribeStatus());
   }
 
@@ -120,7 +120,7 @@ export class LiveHub {
    * The output so far (with `tail`, its last `tail` entries), then new output; ends when the job
    * has ended and its output is drained.
    */
-  jobLogs(key: JobKey, provider: Provider, options: { tail?: number | null } = {}): Promise<AsyncIterableIterator<LogEntry>> {
+  jobLogs(key: JobKey, provider: Provider, options: { tail?: number | null } = {}): Promise<Channel<LogEntry>> {
     return this.subscribe(key, provider, (watcher, feed) => {
       feed?.outputWanted(watcher);
       const logs = watcher.subscribeLogs(options.tail ?? null);
@@ -134,7 +134,7 @@ export class LiveHub {
    * Every change among the jobs matching `filter`, from now on, among the backends `reader` can
    * read (each with the credential it names).
    */
-  jobsUpdated(filter: JobFilter, reader: LiveReader): AsyncIterableIterator<JobEvent> {
+  jobsUpdated(filter: JobFilter, reader: LiveReader): Channel<JobEvent> {
     this.assertOpen();
     const wanted = filter.providers && filter.providers.length > 0 ? filter.providers : [...reader.providers.keys()];
     // Each backend once, however often the filter names it: one listener per list, so one event each.

@@ -45,9 +45,17 @@ export function scopeKey(scope: WatchScope): ScopeKey {
  * only, as JSON, so that no id can make two keys read alike whatever characters it holds.
  */
 export function keyString(key: WatchKey): string {
-  const { target } = key;
-  return encode(key, target.kind === 'job' ? [target.kind, target.id] : [target.kind]);
+  // Once per key object: a watcher's key is asked for by every one of its subscribers, and each
+  // would otherwise keep a string of its own (a transport topic) for as long as it subscribes.
+  let found = strings.get(key);
+  if (found === undefined) {
+    const { target } = key;
+    found = encode(key, target.kind === 'job' ? [target.kind, target.id] : [target.kind]);
+    strings.set(key, found);
+  }
+  return found;
 }
+const strings = new WeakMap<WatchKey, string>();
 
 /** The string form of a key's scope alone (any key of it gives the same). */
 export function scopeString(scope: WatchScope): string {

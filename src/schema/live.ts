@@ -4,6 +4,7 @@ import type { GatewayContext } from '../context.js';
 import type { JobFilter, LogEntry, Provider } from '../providers/contract.js';
 import type { JobProvider } from '../providers/job.js';
 import { isProviderError } from '../providers/errors.js';
+import type { Channel } from '../live/channel.js';
 import { isLiveError, LiveError } from '../live/errors.js';
 import { jobKey, type JobKey } from '../live/key.js';
 import { HISTORY_ENTRIES } from '../live/output-history.js';
@@ -25,28 +26,6 @@ function clientError(error: unknown): unknown {
 
 function rethrowForClient(error: unknown): never {
   throw clientError(error);
-}
-
-/** A subscription's stream with the live layer's errors shown as clients see them. */
-class ClientStream<T> implements AsyncIterableIterator<T> {
-  constructor(private readonly source: AsyncIterableIterator<T>) {}
-
-  next(): Promise<IteratorResult<T>> {
-    return this.source.next().catch(rethrowForClient);
-  }
-
-  // Leaving must reach the source: it is what lets the gateway stop watching.
-  return(): Promise<IteratorResult<T>> {
-    return this.source.return?.() ?? Promise.resolve({ value: undefined, done: true });
-  }
-
-  throw(error: unknown): Promise<IteratorResult<T>> {
-    return this.source.throw?.(error) ?? Promise.reject(error);
-  }
-
-  [Symbol.asyncIterator](): this {
-    return this;
-  }
 }
 
 /**
@@ -75,10 +54,10 @@ function listReader(context: GatewayContext, filter: JobFilter): GatewayContext[
   return context.backends;
 }
 
-/** Opens a subscription's stream; a failure to open it is shown as clients see it too. */
-async function live<T>(open: () => AsyncIterableIterator<T> | Promise<AsyncIterableIterator<T>>): Promise<AsyncIterableIterator<T>> {
+/** Opens a subscription's stream, its failures shown as clients see them; so is a failure to open it. */
+async function live<T>(open: () => Channel<T> | Promise<Channel<T>>): Promise<AsyncIterableIterator<T>> {
   try {
-    return new ClientStream(await open());
+    return (await open()).describeFailures(clientError);
   } catch (error) {
     return rethrowForClient(error);
   }

@@ -1,7 +1,11 @@
 // One gateway replica of a cluster run, alone in its process (its memory and CPU are its own),
 // over the simulators' process. With a Redis URL it joins the others as src/main.ts does with
 // REDIS_URL; without, it is the lone in-process gateway. Run with --expose-gc.
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { writeHeapSnapshot } from 'node:v8';
 import type { Config } from '../../../src/config.js';
 import { useFingerprintKey } from '../../../src/identity/fingerprint.js';
 import { connectRedisLive, type RedisLive } from '../../../src/live/redis/index.js';
@@ -65,6 +69,44 @@ async function collectGarbage(): Promise<void> {
   gc();
 }
 
+/**
+ * BENCH_HEAP_SNAPSHOT_DIR: a heap snapshot at every memory reading, to see where per-connection
+ * memory goes; diff two with bench/lib/heap-diff.ts. Taken after the reading, so heap figures hold,
+ * but writing one grows RSS: RSS figures of such a run mean nothing.
+ */
+let snapshots = 0;
+function snapshotHeap(): void {
+  const dir = process.env.BENCH_HEAP_SNAPSHOT_DIR;
+  if (!dir) return;
+  const path = writeHeapSnapshot(join(dir, `replica-${options.index}-${++snapshots}.heapsnapshot`));
+  process.stderr.write(`replica ${options.index}: heap snapshot ${path}\n`);
+}
+
+/**
+ * BENCH_HEAP_PROFILE_DIR: V8's sampling heap profiler from the first memory reading to the second,
+ * written then as a .heapprofile (what was allocated in between and is still alive, by stack).
+ */
+let profiler: Session | null = null;
+let profiled = false;
+async function sampleHeap(): Promise<void> {
+  const dir = process.env.BENCH_HEAP_PROFILE_DIR;
+  if (!dir || profiled) return;
+  const post = (method: string, params: object = {}): Promise<unknown> =>
+    new Promise((resolve, reject) => profiler?.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+  if (!profiler) {
+    profiler = new Session();
+    profiler.connect();
+    await post('HeapProfiler.startSampling', { samplingInterval: 256 });
+    return;
+  }
+  const { profile } = (await post('HeapProfiler.stopSampling')) as { profile: unknown };
+  const path = join(dir, `replica-${options.index}.heapprofile`);
+  writeFileSync(path, JSON.stringify(profile));
+  profiler.disconnect();
+  profiled = true;
+  process.stderr.write(`replica ${options.index}: heap profile ${path}\n`);
+}
+
 let closing: Promise<number> | null = null;
 function shutdown(): Promise<number> {
   closing ??= (async () => {
@@ -82,6 +124,8 @@ const handlers: Handlers<ReplicaMethods> = {
   memory: async () => {
     await collectGarbage();
     const { heapUsed, heapTotal, rss, external, arrayBuffers } = process.memoryUsage();
+    snapshotHeap();
+    await sampleHeap();
     return { heapUsed, heapTotal, rss, external, arrayBuffers };
   },
   stats: async () => gateway.services.live.stats(),

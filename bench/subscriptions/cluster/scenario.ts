@@ -63,7 +63,8 @@ export interface ClusterResult {
   clientProcesses: number;
   jobs: number;
   limits: { maxConnectionsPerAddress: number; maxSubscriptionsPerConnection: number };
-  subscribe: { ms: number; withFirstValue: number; failed: number };
+  /** `failures`: the distinct errors failed subscribers got, with how many got each (the first few). */
+  subscribe: { ms: number; withFirstValue: number; failed: number; failures: Record<string, number> };
   settle: { ms: number; caughtUp: boolean };
   replicaResults: ReplicaResult[];
   memory: {
@@ -118,6 +119,17 @@ function sumStats(all: readonly LiveStats[]): LiveStats {
     }
   }
   return total;
+}
+
+/** Distinct failures among `subscribers` (at most a few, truncated), so a run that fails says why. */
+function failureCounts(subscribers: readonly Subscriber[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const { error } of subscribers) {
+    if (error === null) continue;
+    const text = error.slice(0, 300);
+    if (text in counts || Object.keys(counts).length < 5) counts[text] = (counts[text] ?? 0) + 1;
+  }
+  return counts;
 }
 
 interface Plan {
@@ -265,6 +277,7 @@ export async function runCluster(settings: ClusterSettings): Promise<ClusterResu
     const subscribedStats = await Promise.all(replicas.map((r) => r.call('stats')));
     const total = sumStats(subscribedStats);
     progress(`${withFirstValue}/${settings.subscriptions} subscribed in ${(subscribeMs / 1000).toFixed(1)} s (${failed} failed); ${total.jobWatchers} watchers, ${total.follows} follows over all replicas`);
+    for (const [error, count] of Object.entries(failureCounts(subscribers))) progress(`  ${count}× ${error}`);
 
     log.mark();
     for (const subscriber of subscribers) subscriber.baseline = subscriber.deliveries.length;
@@ -322,7 +335,7 @@ export async function runCluster(settings: ClusterSettings): Promise<ClusterResu
       clientProcesses: clientCount,
       jobs: jobs.length,
       limits,
-      subscribe: { ms: subscribeMs, withFirstValue, failed },
+      subscribe: { ms: subscribeMs, withFirstValue, failed, failures: failureCounts(subscribers) },
       settle: { ms: settleMs, caughtUp: settled },
       replicaResults: replicas.map((replica, index) => ({
         index,
