@@ -13,6 +13,7 @@
 // Listings of a few hundred jobs (every UCloud and GPU page) are not affected.
 import type { ListPage } from './contract.js';
 import type { Job } from './job.js';
+import { compareJobs } from '../listing/order.js';
 
 interface Entry<T> {
   readonly page: Promise<T>;
@@ -55,7 +56,7 @@ export interface SnapshotOptions<T> {
  * listing is kept so that every page read from it sorts an already sorted array.
  */
 export function newestFirst(jobs: readonly Job[]): Job[] {
-  return [...jobs].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.providerJobId < b.providerJobId ? -1 : a.providerJobId > b.providerJobId ? 1 : 0));
+  return [...jobs].sort(compareJobs);
 }
 
 /** One backend's shared listings; `scoped` gives the view of one credential. */

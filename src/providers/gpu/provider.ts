@@ -11,6 +11,7 @@ import { createdWindow, decodePageToken, encodePageToken, nextPageToken, statusF
 import { inStartedOrder, isFinishedRun, parseRunCursor, runLogText, serializeRunCursor, type RunCursor } from './runlogs.js';
 import type { GpuJobListWire, GpuJobRunWire } from './wire.js';
 import { ListingSnapshots, unshared, type ScopedSnapshots } from '../snapshots.js';
+import { memoized } from '../memoized.js';
 import { credentialFingerprint } from '../../identity/fingerprint.js';
 import type { GpuJobSpec } from '../specs.js';
 
@@ -26,16 +27,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * A kept page (see snapshots.ts) is one answer object read by many operations: it is mapped once,
  * like the other backends' kept listings, so a running job's time is as old as the reading.
  */
-const mapped = new WeakMap<GpuJobListWire, GpuJob[]>();
-
-function mappedJobs(answer: GpuJobListWire): GpuJob[] {
-  let jobs = mapped.get(answer);
-  if (!jobs) {
-    jobs = answer.data.map((wire) => toJob(wire, wire.uuid));
-    mapped.set(answer, jobs);
-  }
-  return jobs;
-}
+const mappedJobs = memoized((answer: GpuJobListWire): GpuJob[] => answer.data.map((wire) => toJob(wire, wire.uuid)));
 
 export class GpuProvider implements Provider<'GPU'> {
   readonly id = 'GPU' as const;
